@@ -1,0 +1,74 @@
+"""The Markdown editor's server side: its live preview and its image upload.
+
+django-markdownx provides the editor; these views replace its two endpoints
+so the preview runs through our sanitiser and uploads are proven to be
+images by decoding them, not by trusting the browser's word.
+"""
+
+import io
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from PIL import Image, UnidentifiedImageError
+
+from embedded.markdown import markdownify
+
+# Pillow's name for each format we accept, and the extension we save it with.
+IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
+MAX_PIXELS = 40_000_000
+
+
+class ImageUploadForm(forms.Form):
+    image = forms.FileField()
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload.size > settings.MARKDOWNX_UPLOAD_MAX_SIZE:
+            limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE // (1024 * 1024)
+            raise forms.ValidationError(f"The image must be {limit} MB or smaller.")
+        try:
+            with Image.open(upload) as probe:
+                probe.verify()
+            upload.seek(0)
+            image = Image.open(upload)
+            if image.width * image.height > MAX_PIXELS:
+                raise forms.ValidationError("The image has too many pixels.")
+            image.load()
+        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+            raise forms.ValidationError(
+                "The file is not an image we can use. Upload a PNG, JPEG, WebP or GIF."
+            ) from None
+        if image.format not in IMAGE_FORMATS:
+            raise forms.ValidationError("Upload a PNG, JPEG, WebP or GIF (not SVG or other types).")
+        return image
+
+    def save(self):
+        """Re-encodes the image (dropping anything hidden in the file) and stores it."""
+        image = self.cleaned_data["image"]
+        image_format = image.format
+        image.thumbnail(settings.MARKDOWNX_IMAGE_MAX_SIZE["size"])
+        if image_format == "JPEG" and image.mode not in {"RGB", "L"}:
+            image = image.convert("RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, image_format, quality=settings.MARKDOWNX_IMAGE_MAX_SIZE["quality"])
+        name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4()}.{IMAGE_FORMATS[image_format]}"
+        return default_storage.url(default_storage.save(name, ContentFile(buffer.getvalue())))
+
+
+def markdownify_view(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return HttpResponse(markdownify(request.POST.get("content", "")))
+
+
+def image_upload_view(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ImageUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse(form.errors, status=400)
+    return JsonResponse({"image_code": f"![Describe the image here]({form.save()})"})

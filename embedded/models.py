@@ -1,0 +1,185 @@
+"""The content machinery every app shares, and the site's own pages.
+
+`Publishable` is the abstract base of everything a reader can open: it holds
+the title, summary and Markdown body, renders the body once on save, and
+knows whether it is published and when it is due for review. Apps subclass it
+(`Guide`, `GuidePart`, `RoleProfile`, `CaseStudy`) and register their models
+with `embedded.content` so that the loader, search and sitemap find them.
+"""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
+
+from embedded.markdown import render
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and not scheduled for later."""
+        return self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff see drafts and scheduled content (to preview it); everyone else, what is live."""
+        return self if user.is_staff else self.published()
+
+    def due_for_review(self, within_days=0):
+        """Content whose next review falls on or before today plus `within_days`."""
+        horizon = timezone.localdate() + datetime.timedelta(days=within_days)
+        return self.filter(next_review_due__lte=horizon)
+
+    def overdue_for_review(self):
+        return self.filter(next_review_due__lt=timezone.localdate())
+
+
+def months_ahead(date, months):
+    month_index = date.month - 1 + months
+    year, month = date.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date.replace(year=year, month=month, day=min(date.day, last_day))
+
+
+class Publishable(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(
+        max_length=200, help_text="The page's heading, in sentence case. Keep it short and plain."
+    )
+    slug = models.SlugField(
+        max_length=100,
+        help_text=(
+            "The last part of the web address: lower-case words joined by hyphens. "
+            "If you change it, the old address will redirect to the new one."
+        ),
+    )
+    summary = models.TextField(
+        max_length=400,
+        help_text=(
+            "One or two plain sentences (no Markdown) shown under the title, in lists "
+            "and in search results."
+        ),
+    )
+    body = MarkdownxField(
+        blank=True,
+        help_text=(
+            "The text, in Markdown. Start sections with '## ' and sub-sections with '### '. "
+            "The preview shows exactly what readers will see."
+        ),
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    contents = models.JSONField(default=list, blank=True, editable=False)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Drafts are only visible to editors, through the preview.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "When it goes live. Leave empty to publish now; a future date schedules it. "
+            "It stays hidden until then even if the status is Published."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    last_reviewed = models.DateField(
+        default=timezone.localdate,
+        help_text="The date someone last checked this content was accurate.",
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it should next be checked. Leave empty for a year after the last review.",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        rendered = render(self.body)
+        self.body_html, self.contents = rendered.html, rendered.contents
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.next_review_due is None:
+            self.next_review_due = months_ahead(self.last_reviewed, settings.REVIEW_PERIOD_MONTHS)
+        super().save(*args, **kwargs)
+
+    def mark_reviewed(self, today=None):
+        """Records a review today and sets the next one a review period ahead."""
+        self.last_reviewed = today or timezone.localdate()
+        self.next_review_due = months_ahead(self.last_reviewed, settings.REVIEW_PERIOD_MONTHS)
+
+    @property
+    def is_live(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def public_paths(self):
+        """Every address this content answers at; a moved one gets a redirect."""
+        return [self.get_absolute_url()]
+
+    @property
+    def section_headings(self):
+        """The ## headings, for the on-page contents list."""
+        return [heading for heading in self.contents if heading["level"] == 2]
+
+
+class Page(Publishable):
+    """A standing page of the site: about, accessibility statement, privacy, contact."""
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="page_unique_slug")]
+
+    def get_absolute_url(self):
+        return reverse("page", args=[self.slug])
+
+
+class Feedback(models.Model):
+    """A reader's answer to "Was this page helpful?". Holds no personal data."""
+
+    path = models.CharField(max_length=300, help_text="The page the answer was given on.")
+    helpful = models.BooleanField()
+    comment = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        answer = "Yes" if self.helpful else "No"
+        return f"{answer} on {self.path}"
+
+
+class Redirect(models.Model):
+    """An old address kept working after a slug changed (created automatically)."""
+
+    old_path = models.CharField(max_length=300, unique=True)
+    new_path = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"

@@ -1,0 +1,17 @@
+from django.contrib.sitemaps import Sitemap
+
+from embedded.content import registry
+
+
+class ContentSitemap(Sitemap):
+    """Every published item of every registered kind that has a page of its own."""
+
+    def items(self):
+        items = []
+        for model in registry.models:
+            if hasattr(model, "get_absolute_url"):
+                items.extend(model.objects.published().order_by("pk"))
+        return items
+
+    def lastmod(self, item):
+        return item.updated_at

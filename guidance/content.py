@@ -1,0 +1,179 @@
+"""How guides, their parts and role profiles live as files in content/."""
+
+from embedded.content import (
+    FieldError,
+    Kind,
+    choice,
+    integer,
+    optional,
+    records,
+    registry,
+    text,
+    text_set,
+)
+from guidance.models import Competency, Guide, GuidePart, RoleProfile
+
+
+def find_part(path, source, key):
+    """The part a `guide/part` path names, or an error on the file's line."""
+    guide_slug, _, part_slug = path.partition("/")
+    part = GuidePart.objects.filter(guide__slug=guide_slug, slug=part_slug).first()
+    if part is None:
+        raise source.error(f"{key!r} names {path!r}, but there is no such guide part", key)
+    return part
+
+
+def part_path(value):
+    value = text(value)
+    if value.count("/") != 1:
+        raise FieldError(f"should be a guide part written guide/part, not {value!r}")
+    return value
+
+
+class GuideKind(Kind):
+    model = Guide
+    folder = "guides"
+    pattern = "*/index.md"
+    fields = {"audience": choice(*Guide.Audience.values), "order": integer}
+
+    def parse(self, source):
+        values = super().parse(source)
+        if "slug" not in source.meta:
+            values["slug"] = source.folder
+        return values
+
+    def apply(self, guide, values, source):
+        guide.audience, guide.order = values["audience"], values["order"]
+
+    def relpath(self, guide):
+        return f"guides/{guide.slug}/index.md"
+
+    def own_front_matter(self, guide):
+        return {"audience": guide.audience, "order": guide.order}
+
+
+class GuidePartKind(Kind):
+    model = GuidePart
+    folder = "guides"
+    pattern = "*/[0-9]*.md"
+    fields = {
+        "order": integer,
+        "related_parts": optional(lambda value: sorted(part_path(v) for v in text_set(value))),
+    }
+
+    def identity(self, values, source):
+        return (source.folder, values["slug"])
+
+    def lookup(self, values, source):
+        guide = Guide.objects.filter(slug=source.folder).first()
+        if guide is None:
+            raise source.error(f"the folder {source.folder!r} has no index.md for its guide")
+        return {"guide": guide, "slug": values["slug"]}
+
+    def apply(self, part, values, source):
+        part.order = values["order"]
+
+    def after_save(self, part, values, source):
+        if "related_parts" in values:
+            part.related_parts.set(
+                [find_part(path, source, "related_parts") for path in values["related_parts"]]
+            )
+
+    def relpath(self, part):
+        return f"guides/{part.guide.slug}/{part.order:02d}-{part.slug}.md"
+
+    def own_front_matter(self, part):
+        meta = {"order": part.order}
+        related = sorted(other.path for other in part.related_parts.select_related("guide"))
+        if related:
+            meta["related_parts"] = related
+        return meta
+
+    def exported(self):
+        return GuidePart.objects.select_related("guide")
+
+
+class RoleProfileKind(Kind):
+    model = RoleProfile
+    folder = "roles"
+    fields = {
+        "purpose": text,
+        "responsibilities": records(
+            area=text, items=lambda v: [text(i) for i in v], **{"guide_part?": part_path}
+        ),
+        "working_relationships": records(who=text, how=text, **{"guide_part?": part_path}),
+        "competencies": records(
+            kind=choice(*Competency.Kind.values),
+            requirement=choice(*Competency.Requirement.values),
+            name=text,
+            description=text,
+            **{"guide_part?": part_path},
+        ),
+    }
+
+    def apply(self, profile, values, source):
+        profile.purpose = values["purpose"]
+
+    def after_save(self, profile, values, source):
+        def part(entry, key):
+            path = entry.get("guide_part")
+            return find_part(path, source, key) if path else None
+
+        profile.responsibilities.all().delete()
+        order = 0
+        for area in values["responsibilities"]:
+            for item in area["items"]:
+                order += 1
+                profile.responsibilities.create(
+                    area=area["area"], text=item, order=order,
+                    guide_part=part(area, "responsibilities"),
+                )  # fmt: skip
+        profile.working_relationships.all().delete()
+        for order, entry in enumerate(values["working_relationships"], start=1):
+            profile.working_relationships.create(
+                who=entry["who"], how=entry["how"], order=order,
+                guide_part=part(entry, "working_relationships"),
+            )  # fmt: skip
+        profile.competencies.all().delete()
+        for order, entry in enumerate(values["competencies"], start=1):
+            profile.competencies.create(
+                kind=entry["kind"], requirement=entry["requirement"], name=entry["name"],
+                description=entry["description"], order=order,
+                guide_part=part(entry, "competencies"),
+            )  # fmt: skip
+
+    def own_front_matter(self, profile):
+        def with_part(entry, item):
+            if item.guide_part_id:
+                entry["guide_part"] = item.guide_part.path
+            return entry
+
+        areas = {}
+        for item in profile.responsibilities.select_related("guide_part__guide"):
+            area = areas.setdefault(item.area, with_part({"area": item.area}, item))
+            area.setdefault("items", []).append(item.text)
+        return {
+            "purpose": profile.purpose,
+            "responsibilities": list(areas.values()),
+            "working_relationships": [
+                with_part({"who": item.who, "how": item.how}, item)
+                for item in profile.working_relationships.select_related("guide_part__guide")
+            ],
+            "competencies": [
+                with_part(
+                    {
+                        "kind": item.kind,
+                        "requirement": item.requirement,
+                        "name": item.name,
+                        "description": item.description,
+                    },
+                    item,
+                )
+                for item in profile.competencies.select_related("guide_part__guide")
+            ],
+        }
+
+
+registry.register(GuideKind())
+registry.register(GuidePartKind())
+registry.register(RoleProfileKind())

@@ -1,0 +1,155 @@
+"""Guides for each audience, in ordered parts, and role profiles.
+
+A `Guide` is one audience's guidance (NHS organisations, researchers,
+patients and the public); its body is a short introduction and its reading
+matter lives in `GuidePart`s, kept in order. A `RoleProfile` is a job
+description: its purpose and context, `Responsibility` items grouped by area,
+`WorkingRelationship`s, and `Competency` items (each an attitude, skill or
+knowledge, essential or desirable) that make up the person specification.
+Parts and profile items can point at the guide part that explains them.
+"""
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from embedded.models import Publishable
+
+
+class Guide(Publishable):
+    class Audience(models.TextChoices):
+        NHS_ORGANISATIONS = "nhs-organisations", "NHS organisations"
+        RESEARCHERS = "researchers", "Researchers"
+        PUBLIC_INVOLVEMENT = "public-involvement", "Patients and the public"
+
+    audience = models.CharField(
+        max_length=30, choices=Audience.choices, help_text="Who this guide is written for."
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="The guide's place in lists: lower numbers come first."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "title"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="guide_unique_slug")]
+
+    def get_absolute_url(self):
+        return reverse("guidance:guide", args=[self.slug])
+
+    def public_paths(self):
+        paths = [self.get_absolute_url(), reverse("guidance:print", args=[self.slug])]
+        return paths + [part.get_absolute_url() for part in self.parts.order_by("pk")]
+
+
+class GuidePart(Publishable):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="parts")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="The part's place in the guide: lower numbers come first."
+    )
+    related_parts = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Other parts a reader of this one may want next (shown beside it).",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["guide__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "slug"], name="guidepart_unique_slug")
+        ]
+
+    def get_absolute_url(self):
+        return reverse("guidance:part", args=[self.guide.slug, self.slug])
+
+    @property
+    def path(self):
+        """How content files refer to this part: `guide/part`."""
+        return f"{self.guide.slug}/{self.slug}"
+
+
+class RoleProfile(Publishable):
+    purpose = models.TextField(
+        help_text="One paragraph on why the post exists. Plain text, shown first."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="roleprofile_unique_slug")]
+
+    def get_absolute_url(self):
+        return reverse("guidance:role", args=[self.slug])
+
+
+class ProfileItem(models.Model):
+    """Something a role profile lists, in order, optionally explained by a guide part."""
+
+    profile = models.ForeignKey(RoleProfile, on_delete=models.CASCADE)
+    order = models.PositiveSmallIntegerField(default=0)
+    guide_part = models.ForeignKey(
+        GuidePart,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The part of the guidance that explains or helps develop this.",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class Responsibility(ProfileItem):
+    area = models.CharField(max_length=100, help_text="The group it belongs to, e.g. Research.")
+    text = models.TextField(max_length=500, help_text="One sentence, starting with a verb.")
+    history = HistoricalRecords()
+
+    class Meta(ProfileItem.Meta):
+        default_related_name = "responsibilities"
+        verbose_name_plural = "responsibilities"
+
+    def __str__(self):
+        return self.text
+
+
+class WorkingRelationship(ProfileItem):
+    who = models.CharField(max_length=150, help_text="The person or group, e.g. Host sponsor.")
+    how = models.TextField(
+        max_length=500, help_text="One sentence on how the post works with them."
+    )
+    history = HistoricalRecords()
+
+    class Meta(ProfileItem.Meta):
+        default_related_name = "working_relationships"
+
+    def __str__(self):
+        return self.who
+
+
+class Competency(ProfileItem):
+    class Kind(models.TextChoices):
+        ATTITUDE = "attitude", "Attitude"
+        SKILL = "skill", "Skill"
+        KNOWLEDGE = "knowledge", "Knowledge"
+
+    class Requirement(models.TextChoices):
+        ESSENTIAL = "essential", "Essential"
+        DESIRABLE = "desirable", "Desirable"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    requirement = models.CharField(max_length=10, choices=Requirement.choices)
+    name = models.CharField(max_length=100, help_text="A few words, e.g. Research methods.")
+    description = models.TextField(
+        max_length=500, help_text="One sentence, as the person specification should state it."
+    )
+    history = HistoricalRecords()
+
+    class Meta(ProfileItem.Meta):
+        default_related_name = "competencies"
+        verbose_name_plural = "competencies"
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,30 @@
+"""Shared fixtures: the shipped content in the test database, a clean cache, and makers."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from embedded.content import load
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test starts from the content the site ships with."""
+    with django_db_blocker.unblock():
+        load(settings.CONTENT_DIR)
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "editor", "editor@example.org", "a-long-test-password", is_staff=True
+    )
+    client.force_login(user)
+    return client

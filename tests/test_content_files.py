@@ -1,0 +1,185 @@
+"""Content as files: load_content and export_content."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from casestudies.models import CaseStudy
+from embedded.content import ContentError, export, load
+from embedded.models import Page
+from guidance.models import Guide, GuidePart, RoleProfile
+
+pytestmark = pytest.mark.django_db
+
+GOOD_PAGE = """---
+title: A new page
+summary: What the new page is about.
+last_reviewed: 2026-11-26
+next_review_due: 2027-11-26
+---
+## Section
+
+Words.
+"""
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    target = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, target)
+    return target
+
+
+def snapshot():
+    """Everything a reader could see, to prove a failed load left it alone."""
+    return {
+        "pages": sorted(Page.objects.values_list("slug", "title", "body")),
+        "parts": sorted(GuidePart.objects.values_list("guide__slug", "slug", "title", "body")),
+        "studies": sorted(CaseStudy.objects.values_list("slug", "title", "outcome")),
+        "roles": RoleProfile.objects.get().competencies.count(),
+    }
+
+
+def test_shipped_content_loads_every_kind():
+    assert Page.objects.count() == 4
+    assert Guide.objects.count() == 3
+    assert GuidePart.objects.count() >= 15
+    assert RoleProfile.objects.get(slug="embedded-researcher").competencies.count() >= 20
+    assert CaseStudy.objects.count() >= 8
+
+
+def test_loading_the_same_files_again_changes_nothing(content_dir):
+    before = Page.history.count() + GuidePart.history.count() + CaseStudy.history.count()
+    counts = load(content_dir)
+    assert set(counts.values()) == {0}
+    after = Page.history.count() + GuidePart.history.count() + CaseStudy.history.count()
+    assert after == before
+
+
+def test_export_writes_back_the_files_it_was_loaded_from(tmp_path):
+    export(tmp_path)
+    for path in Path(settings.CONTENT_DIR).rglob("*.md"):
+        if path.name == "README.md":
+            continue
+        exported = tmp_path / path.relative_to(settings.CONTENT_DIR)
+        assert exported.read_text() == path.read_text(), path
+
+
+def test_an_edit_in_the_database_survives_export_and_load(tmp_path):
+    part = GuidePart.objects.get(guide__slug="researchers", slug="what-the-role-is-like")
+    part.title = "What the job is really like"
+    part.save()
+    export(tmp_path)
+    part.title = "Something else"
+    part.save()
+    counts = load(tmp_path)
+    assert counts["guide part"] == 1
+    part.refresh_from_db()
+    assert part.title == "What the job is really like"
+
+
+def test_a_new_file_is_created_and_its_slug_comes_from_the_file_name(content_dir):
+    (content_dir / "pages" / "a-new-page.md").write_text(GOOD_PAGE)
+    load(content_dir)
+    page = Page.objects.get(slug="a-new-page")
+    assert page.title == "A new page"
+    assert 'id="section"' in page.body_html
+
+
+BAD_FILES = {
+    "broken YAML": (
+        "---\ntitle: Fine\nsummary: [unclosed\nlast_reviewed: 2026-11-26\n---\nBody\n",
+        4,
+        "not valid YAML",
+    ),
+    "unknown field": (
+        "---\ntitle: Fine\nsummary: Fine.\nlast_reviewed: 2026-11-26\nnext_review_due: 2027-11-26\n"
+        "colour: blue\n---\nBody\n",
+        6,
+        "unknown field 'colour'",
+    ),
+    "missing title": (
+        "---\nsummary: Fine.\nlast_reviewed: 2026-11-26\nnext_review_due: 2027-11-26\n---\nBody\n",
+        1,
+        "'title' field is missing",
+    ),
+    "wrong type": (
+        "---\ntitle: Fine\nsummary: Fine.\nlast_reviewed: next tuesday\n"
+        "next_review_due: 2027-11-26\n---\nBody\n",
+        4,
+        "'last_reviewed' should be a date",
+    ),
+    "bad status": (
+        "---\ntitle: Fine\nsummary: Fine.\nstatus: live\nlast_reviewed: 2026-11-26\n"
+        "next_review_due: 2027-11-26\n---\nBody\n",
+        4,
+        "should be one of draft, published",
+    ),
+    "no front matter": ("# Just a heading\n\nBody\n", 1, "should start with front matter"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
+def test_a_bad_file_stops_the_load_names_its_line_and_changes_nothing(content_dir, case):
+    text, line, problem = BAD_FILES[case]
+    # A good change in the same run must not land either.
+    about = content_dir / "pages" / "about.md"
+    about.write_text(about.read_text().replace("title: About", "title: Changed about", 1))
+    (content_dir / "pages" / "zz-bad.md").write_text(text)
+    before = snapshot()
+    with pytest.raises(ContentError) as error:
+        load(content_dir)
+    assert error.value.path == "pages/zz-bad.md"
+    assert error.value.line == line
+    assert problem in str(error.value)
+    assert snapshot() == before
+
+
+def test_a_duplicate_slug_names_both_files(content_dir):
+    (content_dir / "pages" / "copy.md").write_text(
+        GOOD_PAGE.replace("title:", "slug: about\ntitle:")
+    )
+    with pytest.raises(ContentError, match=r"pages/copy.md, line 2: the slug 'about' is already"):
+        load(content_dir)
+
+
+def test_a_wrong_value_in_a_case_study_facet_is_named(content_dir):
+    path = content_dir / "casestudies" / "researcher-in-residence-acute-discharge.md"
+    path.write_text(path.read_text().replace("setting: acute-trust", "setting: hospital"))
+    with pytest.raises(ContentError, match="'setting' should be one of acute-trust"):
+        load(content_dir)
+
+
+def test_a_link_to_a_missing_guide_part_is_named_and_nothing_changes(content_dir):
+    path = content_dir / "casestudies" / "researcher-in-residence-acute-discharge.md"
+    path.write_text(
+        path.read_text().replace("researchers/making-it-work-day-to-day", "researchers/nope")
+    )
+    before = snapshot()
+    with pytest.raises(ContentError, match="'researchers/nope', but there is no such guide part"):
+        load(content_dir)
+    assert snapshot() == before
+
+
+def test_a_non_integer_order_is_refused(content_dir):
+    path = content_dir / "guides" / "researchers" / "01-what-the-role-is-like.md"
+    path.write_text(path.read_text().replace("order: 1", "order: first"))
+    with pytest.raises(ContentError, match=r"line \d+: 'order' should be a whole number"):
+        load(content_dir)
+
+
+def test_the_command_reports_the_problem_without_a_traceback(content_dir):
+    (content_dir / "pages" / "bad.md").write_text(BAD_FILES["unknown field"][0])
+    with pytest.raises(CommandError, match=r"Nothing was loaded. pages/bad.md, line 6"):
+        call_command("load_content", dir=str(content_dir))
+
+
+def test_the_loader_fills_an_empty_database(content_dir):
+    for model in (CaseStudy, RoleProfile, GuidePart, Guide, Page):
+        model.objects.all().delete()
+    call_command("load_content", dir=str(content_dir))
+    assert Guide.objects.count() == 3
+    assert CaseStudy.objects.filter(related_parts__isnull=False).distinct().count() >= 8
