@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from embedded import views
+from embedded.admin_views import export_content_zip
 from embedded.caching import public_page
 from embedded.markdown_views import image_upload_view, markdownify_view
 from embedded.sitemaps import ContentSitemap
@@ -34,6 +35,11 @@ urlpatterns = [
         "admin/markdownx/upload/",
         staff_member_required(image_upload_view),
         name="markdownx_upload",
+    ),
+    path(
+        "admin/export-content/",
+        admin.site.admin_view(export_content_zip),
+        name="export_content_zip",
     ),
     path("admin/", admin.site.urls),
     path("<slug:slug>/", views.page, name="page"),

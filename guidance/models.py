@@ -30,9 +30,20 @@ class Guide(Publishable):
     )
     history = HistoricalRecords()
 
+    READERS = {
+        Audience.NHS_ORGANISATIONS: "For NHS organisations",
+        Audience.RESEARCHERS: "For researchers",
+        Audience.PUBLIC_INVOLVEMENT: "For patients, the public and the people who involve them",
+    }
+
     class Meta:
         ordering = ["order", "title"]
         constraints = [models.UniqueConstraint(fields=["slug"], name="guide_unique_slug")]
+
+    @property
+    def readers(self):
+        """Who the guide is for, as a caption: "For researchers"."""
+        return self.READERS[self.audience]
 
     def get_absolute_url(self):
         return reverse("guidance:guide", args=[self.slug])

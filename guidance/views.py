@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from embedded.caching import public_page
-from guidance.models import Guide, GuidePart, RoleProfile
+from guidance.models import Guide, RoleProfile
 
 GUIDANCE = ("Guidance", "/guidance/")
 HOME = ("Home", "/")
@@ -24,9 +24,8 @@ def guide_list(request):
 def _guide_with_parts(request, slug):
     """The guide and its parts, in two queries, as this reader may see them."""
     guide = get_object_or_404(Guide.objects.visible_to(request.user), slug=slug)
-    parts = list(
-        GuidePart.objects.visible_to(request.user).filter(guide=guide).order_by("order", "pk")
-    )
+    # Through the guide's own manager each part knows its guide: no query per part.
+    parts = list(guide.parts.visible_to(request.user).order_by("order", "pk"))
     return guide, parts
 
 

@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from embedded.admin import PublishableAdmin
+from guidance.models import (
+    Competency,
+    Guide,
+    GuidePart,
+    Responsibility,
+    RoleProfile,
+    WorkingRelationship,
+)
+
+
+class GuidePartInline(admin.TabularInline):
+    """The guide's parts in reading order: change `order` to move one."""
+
+    model = GuidePart
+    fields = ["order", "title", "slug", "status", "published_at", "next_review_due"]
+    ordering = ["order"]
+    extra = 0
+    show_change_link = True
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Guide)
+class GuideAdmin(PublishableAdmin):
+    list_display = ["title", "audience", "order", *PublishableAdmin.list_display[1:]]
+    list_filter = ["audience", *PublishableAdmin.list_filter]
+    inlines = [GuidePartInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "audience", "order", "summary", "body"]}),
+        *PublishableAdmin.publishing_fieldsets,
+    ]
+
+
+@admin.register(GuidePart)
+class GuidePartAdmin(PublishableAdmin):
+    list_display = ["title", "guide", "order", *PublishableAdmin.list_display[1:]]
+    list_filter = ["guide", *PublishableAdmin.list_filter]
+    list_select_related = ["guide"]
+    ordering = ["guide__order", "order"]
+    autocomplete_fields = ["related_parts"]
+    fieldsets = [
+        (None, {"fields": ["guide", "order", "title", "slug", "summary", "body"]}),
+        ("Related guidance", {"fields": ["related_parts"]}),
+        *PublishableAdmin.publishing_fieldsets,
+    ]
+
+
+class ProfileItemInline(admin.TabularInline):
+    extra = 0
+    ordering = ["order"]
+    autocomplete_fields = ["guide_part"]
+
+
+class ResponsibilityInline(ProfileItemInline):
+    model = Responsibility
+    fields = ["order", "area", "text", "guide_part"]
+
+
+class WorkingRelationshipInline(ProfileItemInline):
+    model = WorkingRelationship
+    fields = ["order", "who", "how", "guide_part"]
+
+
+class CompetencyInline(ProfileItemInline):
+    model = Competency
+    fields = ["order", "kind", "requirement", "name", "description", "guide_part"]
+
+
+@admin.register(RoleProfile)
+class RoleProfileAdmin(PublishableAdmin):
+    inlines = [ResponsibilityInline, WorkingRelationshipInline, CompetencyInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "purpose", "body"]}),
+        *PublishableAdmin.publishing_fieldsets,
+    ]
