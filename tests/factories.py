@@ -25,7 +25,7 @@ def publishable(**overrides):
 
 
 def make_page(slug="test-page", **overrides):
-    return Page.objects.create(**publishable(slug=slug, title=f"Page {slug}", **overrides))
+    return Page.objects.create(**publishable(slug=slug, **{"title": f"Page {slug}", **overrides}))
 
 
 def make_guide(slug="test-guide", **overrides):

@@ -1,0 +1,321 @@
+"""The editors' admin: safe editing, publishing, history, redirects, reviews, lock-out."""
+
+import csv
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from embedded.models import Feedback, Redirect
+from guidance.models import GuidePart
+from tests.factories import make_page
+
+pytestmark = pytest.mark.django_db
+
+PART = ("researchers", "what-the-role-is-like")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("editor", password="a-long-test-password")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def part():
+    return GuidePart.objects.get(guide__slug=PART[0], slug=PART[1])
+
+
+def change_form_data(obj, **changes):
+    """What the admin change form posts for a guide part, with some fields changed."""
+    data = {
+        "guide": obj.guide_id,
+        "order": obj.order,
+        "title": obj.title,
+        "slug": obj.slug,
+        "summary": obj.summary,
+        "body": obj.body,
+        "status": obj.status,
+        "published_at_0": timezone.localtime(obj.published_at).strftime("%d/%m/%Y"),
+        "published_at_1": timezone.localtime(obj.published_at).strftime("%H:%M:%S"),
+        "last_reviewed": obj.last_reviewed.strftime("%d/%m/%Y"),
+        "next_review_due": obj.next_review_due.strftime("%d/%m/%Y"),
+    }
+    data.update(changes)
+    return data
+
+
+def test_every_content_type_has_an_admin_list_an_editor_can_open(editor_client):
+    for model in ["page", "feedback", "redirect"]:
+        assert editor_client.get(reverse(f"admin:embedded_{model}_changelist")).status_code == 200
+    for model in ["guide", "guidepart", "roleprofile"]:
+        assert editor_client.get(reverse(f"admin:guidance_{model}_changelist")).status_code == 200
+    for model in ["casestudy", "theme"]:
+        assert (
+            editor_client.get(reverse(f"admin:casestudies_{model}_changelist")).status_code == 200
+        )
+
+
+def test_the_part_list_shows_status_publication_and_review_columns(editor_client):
+    html = editor_client.get(reverse("admin:guidance_guidepart_changelist")).content.decode()
+    for column in ["Status", "Published at", "Next review due", "Updated at", "Live"]:
+        assert column in html
+
+
+def test_the_edit_form_has_the_markdown_editor_and_view_on_site(editor_client):
+    url = reverse("admin:guidance_guidepart_change", args=[part().pk])
+    html = editor_client.get(url).content.decode()
+    assert 'class="markdownx"' in html
+    assert "markdownx/js/markdownx" in html
+    assert "View on site" in html
+    assert "Drafts are only visible to editors" in html
+
+
+def test_the_preview_endpoint_renders_through_the_sanitiser_for_staff_only(editor_client):
+    url = "/admin/markdownx/markdownify/"
+    payload = {"content": "## Hello\n\n<script>alert(1)</script>"}
+    response = editor_client.post(url, payload)
+    assert response.status_code == 200
+    assert b'<h2 id="hello">' in response.content
+    assert b"<script>" not in response.content
+    anonymous = Client().post(url, payload)
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+
+
+def test_a_draft_is_hidden_until_published_then_live_at_once(editor_client):
+    reader = Client()
+    obj = part()
+    url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
+    public = obj.get_absolute_url()
+    assert reader.get(public).status_code == 200  # now cached for readers
+    new_body = obj.body + "\n\nA brand new paragraph."
+    assert (
+        editor_client.post(url, change_form_data(obj, status="draft", body=new_body)).status_code
+        == 302
+    )
+    assert reader.get(public).status_code == 404
+    preview = editor_client.get(public)
+    assert (
+        b"A brand new paragraph." in preview.content
+        and b"Preview: not published" in preview.content
+    )
+    editor_client.post(url, change_form_data(part(), status="published", body=new_body))
+    assert b"A brand new paragraph." in reader.get(public).content
+
+
+def test_publish_and_unpublish_actions(editor_client):
+    page = make_page("action-page", status="draft", published_at=None)
+    changelist = reverse("admin:embedded_page_changelist")
+    editor_client.post(changelist, {"action": "publish_now", "_selected_action": [page.pk]})
+    page.refresh_from_db()
+    assert page.is_live
+    editor_client.post(changelist, {"action": "unpublish", "_selected_action": [page.pk]})
+    page.refresh_from_db()
+    assert page.status == "draft"
+
+
+def test_scheduling_keeps_content_hidden_until_its_date(editor_client):
+    reader = Client()
+    obj = part()
+    url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
+    later = timezone.localtime() + datetime.timedelta(days=3)
+    data = change_form_data(obj, published_at_0=later.strftime("%d/%m/%Y"))
+    assert editor_client.post(url, data).status_code == 302
+    assert reader.get(obj.get_absolute_url()).status_code == 404
+    assert (
+        "Scheduled for"
+        in editor_client.get(reverse("admin:guidance_guidepart_changelist")).content.decode()
+    )
+
+
+def test_history_records_who_changed_what_and_revert_restores_it(editor_client, editor):
+    obj = part()
+    original_title = obj.title
+    url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
+    editor_client.post(url, change_form_data(obj, title="A worse title"))
+    history = editor_client.get(reverse("admin:guidance_guidepart_history", args=[obj.pk]))
+    assert b"editor" in history.content
+    record = part().history.filter(title=original_title).first()
+    assert part().history.first().history_user == editor
+    revert_url = reverse(
+        "admin:guidance_guidepart_simple_history", args=[obj.pk, record.history_id]
+    )
+    form = editor_client.get(revert_url)
+    assert form.status_code == 200
+    editor_client.post(revert_url, change_form_data(part(), title=original_title))
+    assert part().title == original_title
+
+
+def test_a_changed_slug_redirects_the_old_address_permanently(editor_client):
+    reader = Client()
+    obj = part()
+    old_url = obj.get_absolute_url()
+    url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
+    editor_client.post(url, change_form_data(obj, slug="the-role-day-to-day"))
+    response = reader.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == "/guidance/researchers/the-role-day-to-day/"
+    assert reader.get(response["Location"]).status_code == 200
+
+
+def test_a_changed_guide_slug_redirects_every_part(editor_client):
+    obj = part()
+    guide = obj.guide
+    old = obj.get_absolute_url()
+    guide.slug = "for-researchers"
+    guide.save()
+    assert (
+        Redirect.objects.get(old_path=old).new_path
+        == "/guidance/for-researchers/what-the-role-is-like/"
+    )
+    assert (
+        Client().get("/guidance/researchers/print/")["Location"]
+        == "/guidance/for-researchers/print/"
+    )
+
+
+def test_a_chain_of_renames_still_lands_on_the_newest_address():
+    page = make_page("first-name")
+    page.slug = "second-name"
+    page.save()
+    page.slug = "third-name"
+    page.save()
+    assert Client().get("/first-name/")["Location"] == "/third-name/"
+
+
+def test_admin_home_lists_content_overdue_and_due_soon(editor_client):
+    today = timezone.localdate()
+    make_page(
+        "overdue-page", title="An overdue page", next_review_due=today - datetime.timedelta(days=3)
+    )
+    make_page(
+        "soon-page", title="A page due soon", next_review_due=today + datetime.timedelta(days=12)
+    )
+    make_page(
+        "later-page", title="A page due later", next_review_due=today + datetime.timedelta(days=90)
+    )
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    overdue, _, rest = html.partition("Due for review in the next 30 days")
+    assert "An overdue page" in overdue.split("Overdue for review")[1]
+    assert "A page due soon" in rest
+    assert "A page due later" not in html
+
+
+def test_mark_as_reviewed_sets_today_and_a_review_period_ahead(editor_client, settings):
+    settings.REVIEW_PERIOD_MONTHS = 6
+    page = make_page(
+        "to-review",
+        last_reviewed=datetime.date(2024, 1, 1),
+        next_review_due=datetime.date(2025, 1, 1),
+    )
+    changelist = reverse("admin:embedded_page_changelist")
+    editor_client.post(changelist, {"action": "mark_reviewed", "_selected_action": [page.pk]})
+    page.refresh_from_db()
+    today = timezone.localdate()
+    assert page.last_reviewed == today
+    assert page.next_review_due > today + datetime.timedelta(days=180)
+    assert page.next_review_due < today + datetime.timedelta(days=186)
+
+
+def test_the_editors_group_can_edit_content_and_feedback_but_not_accounts(editor):
+    assert editor.has_perm("guidance.change_guidepart")
+    assert editor.has_perm("casestudies.add_casestudy")
+    assert editor.has_perm("guidance.change_competency")
+    assert editor.has_perm("embedded.view_feedback")
+    assert editor.has_perm("embedded.delete_feedback")
+    assert not editor.has_perm("auth.add_user")
+    assert not editor.has_perm("auth.change_user")
+    assert not editor.has_perm("auth.change_group")
+    assert not editor.has_perm("embedded.change_feedback")
+
+
+def test_editors_cannot_open_the_user_admin(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_create_editor_makes_a_staff_account_in_the_editors_group(monkeypatch, django_user_model):
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-and-safe-password\n"))
+    call_command(
+        "create_editor",
+        "newbie",
+        email="newbie@example.org",
+        password_stdin=True,
+        stdout=io.StringIO(),
+    )
+    user = django_user_model.objects.get(username="newbie")
+    assert user.is_staff and not user.is_superuser
+    assert user.groups.filter(name="Editors").exists()
+    assert user.check_password("a-long-and-safe-password")
+
+
+def test_create_editor_refuses_a_weak_password(monkeypatch, django_user_model):
+    monkeypatch.setattr("sys.stdin", io.StringIO("password\n"))
+    with pytest.raises(CommandError, match="too common"):
+        call_command("create_editor", "weak", password_stdin=True)
+    assert not django_user_model.objects.filter(username="weak").exists()
+
+
+def test_five_failed_log_ins_lock_the_username_from_that_address(client, editor, caplog):
+    login = reverse("admin:login")
+    statuses = [
+        client.post(login, {"username": "editor", "password": "wrong"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    locked = client.post(login, {"username": "editor", "password": "a-long-test-password"})
+    assert locked.status_code == 429
+    assert b"Too many failed sign-in attempts" in locked.content
+    assert any("Locking out" in record.getMessage() for record in caplog.records)
+    # Another address is not locked out.
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    response = other.post(login, {"username": "editor", "password": "a-long-test-password"})
+    assert response.status_code == 302
+
+
+def test_feedback_is_listed_for_editors_and_exported_as_csv(editor_client):
+    Feedback.objects.create(path="/about/", helpful=False, comment="=HYPERLINK(1)")
+    Feedback.objects.create(path="/contact/", helpful=True, comment="Clear")
+    changelist = reverse("admin:embedded_feedback_changelist")
+    html = editor_client.get(changelist + "?helpful__exact=0").content.decode()
+    assert "/about/" in html and "/contact/" not in html
+    response = editor_client.post(
+        changelist,
+        {
+            "action": "export_csv",
+            "_selected_action": list(Feedback.objects.values_list("pk", flat=True)),
+        },
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["date", "page", "helpful", "comment"]
+    assert rows[1][1:] == ["/about/", "no", "'=HYPERLINK(1)"]
+
+
+def test_staff_can_download_the_content_as_a_zip_of_files(editor_client):
+    response = editor_client.get(reverse("export_content_zip"))
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = archive.namelist()
+    assert "content/guides/researchers/01-what-the-role-is-like.md" in names
+    assert "content/roles/embedded-researcher.md" in names
+    assert archive.read("content/pages/about.md").startswith(b"---\ntitle: About")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_readers_cannot_download_the_content_zip():
+    response = Client().get(reverse("export_content_zip"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
