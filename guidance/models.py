@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import Publishable
+from embedded.models import Publishable, PublishableQuerySet
 
 
 class Guide(Publishable):
@@ -53,6 +53,13 @@ class Guide(Publishable):
         return paths + [part.get_absolute_url() for part in self.parts.order_by("pk")]
 
 
+class GuidePartQuerySet(PublishableQuerySet):
+    def published(self):
+        """Live parts of live guides: a part of a draft or scheduled guide is not public."""
+        guide_is_live = Guide.objects.published().filter(pk=models.OuterRef("guide"))
+        return super().published().filter(models.Exists(guide_is_live))
+
+
 class GuidePart(Publishable):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="parts")
     order = models.PositiveSmallIntegerField(
@@ -64,6 +71,8 @@ class GuidePart(Publishable):
         help_text="Other parts a reader of this one may want next (shown beside it).",
     )
     history = HistoricalRecords()
+
+    objects = GuidePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["guide__order", "order", "pk"]

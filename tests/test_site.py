@@ -205,7 +205,9 @@ def test_content_pages_set_no_cookie_and_carry_no_csrf_token(client):
 
 
 def production_env(**extra):
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_DEBUG"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is for them alone, not for production.
+    ignored = {"DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in ignored}
     env.update(
         DJANGO_SECRET_KEY="a" * 20 + "-production-test-key-" + "b" * 30,
         DJANGO_ALLOWED_HOSTS="embedded.example.org",
