@@ -5,6 +5,7 @@ FROM node:20-slim AS css
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
+COPY build-icons.mjs ./
 COPY static/scss static/scss
 RUN npm run --silent build:css
 
@@ -19,6 +20,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
 COPY --from=css /build/static/css static/css
+COPY --from=css /build/static/nhsuk-icons static/nhsuk-icons
 # collectstatic needs settings but no database: give it throwaway values.
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@localhost/build \
