@@ -1,0 +1,86 @@
+"""Arbitrary input at every public address and parameter: a clear answer, never a 500."""
+
+from urllib.parse import quote, urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=300)
+NASTY = st.sampled_from(
+    ["", " ", "%", "..", "../../etc/passwd", "\x00", "'; DROP TABLE x; --", '"', "<script>",
+     "9" * 400, "-1", "0", "1.5", "null", "[]", "{}", "é", "ضمان", "研究", "\u202e", "%00"]
+)  # fmt: skip
+VALUES = st.one_of(ANY_TEXT, NASTY)
+PREFIXES = [
+    "/",
+    "/guidance/",
+    "/guidance/researchers/",
+    "/guidance/researchers/print/",
+    "/case-studies/",
+    "/roles/embedded-researcher/",
+    "/roles/embedded-researcher/build/",
+    "/roles/embedded-researcher/self-assessment/",
+    "/search/",
+    "/feedback/thanks/",
+]
+PARAMETERS = ["q", "type", "page", "setting", "model", "region", "funding", "public_involvement",
+              "theme", "start_year", "next", "feedback", "utm_source"]  # fmt: skip
+
+
+@FUZZ
+@given(prefix=st.sampled_from(PREFIXES), segment=VALUES)
+def test_any_path_answers_without_a_server_error(client, prefix, segment):
+    response = client.get(prefix + quote(segment, safe="/"))
+    assert response.status_code < 500
+
+
+@FUZZ
+@given(
+    prefix=st.sampled_from(PREFIXES),
+    params=st.lists(st.tuples(st.sampled_from(PARAMETERS), VALUES), max_size=6),
+)
+def test_any_query_string_answers_without_a_server_error(client, prefix, params):
+    response = client.get(f"{prefix}?{urlencode(params)}")
+    assert response.status_code < 500
+
+
+@FUZZ
+@given(
+    path=VALUES,
+    helpful=VALUES,
+    comment=st.one_of(ANY_TEXT, st.text(min_size=400, max_size=5000)),
+    website=st.one_of(st.just(""), VALUES),
+)
+def test_any_feedback_answer_is_accepted_or_explained(client, path, helpful, comment, website):
+    data = {"path": path, "helpful": helpful, "comment": comment, "website": website}
+    response = client.post("/feedback/", data)
+    assert response.status_code in {302, 400, 429}
+
+
+@FUZZ
+@given(
+    target=st.sampled_from(
+        ["/roles/embedded-researcher/build/", "/roles/embedded-researcher/self-assessment/"]
+    ),
+    fields=st.dictionaries(
+        st.one_of(
+            st.sampled_from(
+                ["organisation", "job_title", "band", "hours", "host_team", "employer"]
+            ),
+            ANY_TEXT,
+        ),
+        VALUES,
+        max_size=12,
+    ),  # fmt: skip
+)
+def test_any_form_submission_to_the_role_tools_is_handled(client, target, fields):
+    response = client.post(target, fields)
+    assert response.status_code < 500
