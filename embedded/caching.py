@@ -12,22 +12,52 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
 )
+from django.utils import timezone
 
 VERSION_KEY = "content-version"
+NEXT_CHANGE_KEY = "content-next-scheduled"
 PAGE_TIMEOUT = 24 * 60 * 60
 
 
 def content_version():
-    return cache.get_or_set(VERSION_KEY, lambda: str(time.time_ns()), timeout=None)
+    """The current version; it moves on by itself when scheduled content goes live."""
+    values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
+    version, next_change = values.get(VERSION_KEY), values.get(NEXT_CHANGE_KEY)
+    if version is None or (next_change is not None and time.time() >= next_change):
+        version = bump_content_version()
+    return version
 
 
 def bump_content_version():
-    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    version = str(time.time_ns())
+    cache.set_many(
+        {VERSION_KEY: version, NEXT_CHANGE_KEY: _next_scheduled_publication()}, timeout=None
+    )
+    return version
+
+
+def _next_scheduled_publication():
+    """When the next scheduled item goes live (a Unix time), or None if none is waiting."""
+    from embedded.content import registry  # the registry imports the apps' models
+
+    try:
+        upcoming = [
+            model.objects.filter(status="published", published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+            for model in registry.models
+        ]
+    except DatabaseError:  # the database is away: serve what is cached, check again later
+        return time.time() + 60
+    upcoming = [moment for moment in upcoming if moment is not None]
+    return min(upcoming).timestamp() if upcoming else None
 
 
 def mark_private(response):

@@ -102,6 +102,10 @@ class RoleProfile(Publishable):
     def get_absolute_url(self):
         return reverse("guidance:role", args=[self.slug])
 
+    def public_paths(self):
+        names = ["role", "role_job_description", "role_build", "role_self_assessment"]
+        return [reverse(f"guidance:{name}", args=[self.slug]) for name in names]
+
 
 class ProfileItem(models.Model):
     """Something a role profile lists, in order, optionally explained by a guide part."""

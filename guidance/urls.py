@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guidance import views
+from guidance import roles, views
 
 app_name = "guidance"
 
@@ -10,5 +10,17 @@ urlpatterns = [
     path("guidance/<slug:slug>/", views.guide, name="guide"),
     path("guidance/<slug:slug>/print/", views.guide_print, name="print"),
     path("guidance/<slug:guide_slug>/<slug:part_slug>/", views.part, name="part"),
-    path("roles/<slug:slug>/", views.role, name="role"),
+    path("roles/<slug:slug>/", roles.role, name="role"),
+    path(
+        "roles/<slug:slug>/job-description.docx",
+        roles.job_description,
+        name="role_job_description",
+    ),
+    path("roles/<slug:slug>/build/", roles.build, name="role_build"),
+    path(
+        "roles/<slug:slug>/build/job-description.docx",
+        roles.build_job_description,
+        name="role_build_job_description",
+    ),
+    path("roles/<slug:slug>/self-assessment/", roles.self_assessment, name="role_self_assessment"),
 ]

@@ -139,3 +139,34 @@ def test_a_404_is_not_cached_as_a_page(client):
 
 def test_the_admin_sends_no_store(staff_client):
     assert "no-store" in staff_client.get("/admin/")["Cache-Control"]
+
+
+def test_a_scheduled_part_appears_in_cached_pages_when_its_time_comes(client, monkeypatch):
+    import datetime
+    import time
+
+    from django.utils import timezone
+
+    from guidance.models import Guide
+    from tests.factories import make_part
+
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+    make_part(Guide.objects.get(slug="researchers"), slug="scheduled", order=99, published_at=soon)
+    assert b"/guidance/researchers/scheduled/" not in client.get("/guidance/researchers/").content
+    later = time.time() + 6 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(timezone, "now", lambda: soon + datetime.timedelta(minutes=1))
+    assert b"/guidance/researchers/scheduled/" in client.get("/guidance/researchers/").content
+
+
+def test_a_cold_cache_looks_for_scheduled_content_once(client, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from embedded.content import registry
+
+    client.get("/about/")
+    cache.clear()
+    with django_assert_num_queries(1 + len(registry.models)):
+        client.get("/about/")
+    with django_assert_num_queries(0):
+        client.get("/about/")
