@@ -13,12 +13,12 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
 )
-from django.utils import timezone
 
 VERSION_KEY = "content-version"
 NEXT_CHANGE_KEY = "content-next-scheduled"
