@@ -72,13 +72,16 @@ def _page_key(request):
     return f"page:{content_version()}:{path}"
 
 
-def public_page(view):
+def public_page(view=None, *, timeout=PAGE_TIMEOUT):
     """Caches a content page for anonymous readers and lets proxies cache it too.
 
     The response gets `Cache-Control: public` with a short max-age and an
     ETag, and a matching conditional request is answered with 304. Only
-    successful pages that set no cookie are shared.
+    successful pages that set no cookie are shared. Use as `@public_page`, or
+    `@public_page(timeout=seconds)` for pages kept in our cache for less long.
     """
+    if view is None:
+        return lambda view: public_page(view, timeout=timeout)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -94,7 +97,7 @@ def public_page(view):
                 return response
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
-            cache.set(key, response, PAGE_TIMEOUT)
+            cache.set(key, response, timeout)
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
     return wrapper

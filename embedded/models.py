@@ -183,3 +183,36 @@ class Redirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.new_path}"
+
+
+class SearchEntry(models.Model):
+    """One published item as search sees it, kept in step with the content on every save.
+
+    `embedded.search_index` writes these rows (never edit them by hand; `manage.py
+    rebuild_search_index` remakes them all) and `embedded.search` queries them. The
+    full-text index lives beside this table and is made by migration 0003: on PostgreSQL
+    a generated, GIN-indexed `search_vector` column (title weighted A, summary B, body C);
+    on SQLite an FTS5 table that triggers keep in step with this one. A later migration
+    that alters this table on SQLite rebuilds it, and must then recreate those triggers.
+    """
+
+    key = models.CharField(
+        max_length=100, unique=True, help_text="The item indexed, e.g. guidance.guidepart:12."
+    )
+    kind = models.CharField(max_length=50, help_text="What the item is, e.g. Guide part.")
+    title = models.CharField(max_length=200)
+    parent_title = models.CharField(
+        max_length=200, blank=True, help_text="The title of what it belongs to: a part's guide."
+    )
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Everything else it says, as plain text.")
+    url = models.CharField(max_length=300)
+    published_at = models.DateTimeField(
+        help_text="When it goes live: search hides it until then (and while its guide is hidden)."
+    )
+
+    class Meta:
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return self.title

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from embedded.caching import bump_content_version
 
 CONTENT_APPS = {"embedded", "guidance", "casestudies"}
-NOT_CONTENT = {"feedback"}
+NOT_CONTENT = {"feedback", "searchentry"}
 
 
 def is_content(model):

@@ -42,5 +42,6 @@ urlpatterns = [
         name="export_content_zip",
     ),
     path("admin/", admin.site.urls),
+    path("search/", views.search_page, name="search"),
     path("<slug:slug>/", views.page, name="page"),
 ]

@@ -1,24 +1,48 @@
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from embedded.caching import mark_private, public_page
 from embedded.forms import FeedbackForm
 from embedded.models import Page
+from embedded.search import search
+
+RESULTS_PER_PAGE = 10
+# Any text makes a search address: keep those pages briefly, so odd queries cannot fill the cache.
+SEARCH_CACHE_SECONDS = 10 * 60
 
 
 @public_page
 def page(request, slug):
     page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
     return render(request, "embedded/page.html", {"page": page, "item": page})
+
+
+@public_page(timeout=SEARCH_CACHE_SECONDS)
+@require_safe
+def search_page(request):
+    """/search/?q=…&type=…&page=…: the same for every reader, so cached like any page."""
+    results = search(request.GET.get("q", ""), kind=request.GET.get("type"))
+    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    kind = urlencode({"type": results.kind.slug}) + "&" if results.kind else ""
+    context = {
+        "results": results,
+        "page_obj": page,
+        "page_query": f"{results.query_string}&{kind}",
+        "query": results.text,
+        "noindex": True,
+    }
+    return render(request, "embedded/search.html", context)
 
 
 @require_GET
