@@ -91,6 +91,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     actions = ["publish_now", "unpublish", "mark_reviewed"]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
     history_list_display = ["status"]
+    object_history_list_template = "admin/history_list.html"
     save_on_top = True
     publishing_fieldsets = [
         (

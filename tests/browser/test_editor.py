@@ -1,0 +1,88 @@
+"""An editor's day in a real browser: edit with the live preview, draft, publish, search, revert."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from guidance.models import GuidePart
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PART = ("researchers", "what-the-role-is-like")
+NEW_WORDS = "Quillfeather workshops help the team agree its questions."
+
+
+@pytest.fixture
+def editor():
+    user = User.objects.create_user("edith", password="a-long-test-password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def sign_in(tab):
+    tab.open("/admin/login/")
+    tab.page.fill("#id_username", "edith")
+    tab.page.fill("#id_password", "a-long-test-password")
+    tab.page.click("input[type=submit]")
+    tab.page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def save_with_status(page, status):
+    page.select_option("#id_status", status)
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+
+
+def test_an_editor_drafts_previews_publishes_finds_and_reverts_a_part(new_tab, editor):
+    part = GuidePart.objects.get(guide__slug=PART[0], slug=PART[1])
+    public_url = part.get_absolute_url()
+    editor_tab = new_tab()
+
+    def reader():
+        """A new reader each time: a browser may keep a public page for its short max-age."""
+        return new_tab()
+
+    assert reader().open(public_url).status == 200
+    original_title = part.title
+
+    sign_in(editor_tab)
+    page = editor_tab.page
+    editor_tab.open(f"/admin/guidance/guidepart/{part.pk}/change/")
+
+    # The live preview renders through the site's sanitiser, under the site's CSP.
+    body = page.locator("#id_body")
+    body.fill(f"## A new first section\n\n{NEW_WORDS}\n\n<script>alert(1)</script>\n\n" + part.body)
+    preview = page.locator(".markdownx-preview")
+    preview.locator("h2#a-new-first-section").wait_for(timeout=10_000)
+    assert NEW_WORDS in preview.inner_text()
+    assert preview.locator("script").count() == 0
+    assert "<script>alert(1)</script>" in preview.inner_text()
+
+    page.fill("#id_title", "What the role is like, day to day")
+    save_with_status(page, "draft")
+    assert reader().open(public_url).status == 404
+
+    preview_page = editor_tab.open(public_url)
+    assert preview_page.status == 200
+    assert "Preview: not published" in page.inner_text("body")
+    assert NEW_WORDS in page.inner_text("main")
+
+    editor_tab.open(f"/admin/guidance/guidepart/{part.pk}/change/")
+    save_with_status(page, "published")
+    live = reader()
+    assert live.open(public_url).status == 200
+    assert NEW_WORDS in live.page.inner_text("main")
+    live.open("/search/?q=quillfeather")
+    assert "What the role is like, day to day" in live.page.inner_text("main")
+
+    # Revert to the version before today's edits, from the history page.
+    editor_tab.open(f"/admin/guidance/guidepart/{part.pk}/history/")
+    page.locator("#change-history a", has_text=original_title).last.click()
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    reverted = reader()
+    reverted.open(public_url)
+    assert NEW_WORDS not in reverted.page.inner_text("main")
+    assert original_title in reverted.page.inner_text("h1")
+    assert editor_tab.csp_violations == [] and live.csp_violations == []
