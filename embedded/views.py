@@ -67,8 +67,9 @@ def robots_txt(request):
 def _client_key(request):
     address = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded and settings.AXES_IPWARE_PROXY_COUNT:
-        address = forwarded.split(",")[-settings.AXES_IPWARE_PROXY_COUNT].strip()
+    if forwarded and settings.TRUSTED_PROXY_COUNT:
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        address = hops[max(len(hops) - settings.TRUSTED_PROXY_COUNT, 0)]
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
     return f"feedback-rate:{digest}"
 

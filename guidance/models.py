@@ -84,6 +84,10 @@ class GuidePart(Publishable):
         return reverse("guidance:part", args=[self.guide.slug, self.slug])
 
     @property
+    def is_live(self):
+        return super().is_live and self.guide.is_live
+
+    @property
     def path(self):
         """How content files refer to this part: `guide/part`."""
         return f"{self.guide.slug}/{self.slug}"
