@@ -22,7 +22,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em",
+    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
     "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
@@ -34,10 +34,12 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "ol": {"start"},
     "span": {"aria-hidden"},
+    "div": {"role", "tabindex", "aria-label"},
     **{f"h{level}": {"id"} for level in range(2, 7)},
 }
 ALLOWED_CLASSES = {
     "a": {"heading-anchor"},
+    "div": {"table-scroll"},
     "span": {"nhsuk-u-visually-hidden"},
     "table": {"nhsuk-table"},
 }
@@ -59,6 +61,10 @@ class SiteConventions(Treeprocessor):
     """Gives links, images, tables and headings the site's markup."""
 
     def run(self, root):
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    parent[index] = self.scrollable(child)
         for element in root.iter():
             if element.tag == "a" and is_external(element.get("href", "")):
                 element.set("rel", "noopener noreferrer")
@@ -71,6 +77,18 @@ class SiteConventions(Treeprocessor):
                 element.set("scope", "col")
             elif element.tag in {"h2", "h3"} and element.get("id"):
                 self.add_anchor(element)
+
+    @staticmethod
+    def scrollable(table):
+        """A wide table scrolls inside a box a keyboard can reach, not the whole page."""
+        headers = [" ".join("".join(th.itertext()).split()) for th in table.iter("th")]
+        label = f"Table: {', '.join(headers)}" if headers else "Table"
+        wrapper = etree.Element(
+            "div", {"class": "table-scroll", "role": "region", "tabindex": "0", "aria-label": label}
+        )
+        wrapper.append(table)
+        wrapper.tail, table.tail = table.tail, None
+        return wrapper
 
     @staticmethod
     def add_anchor(heading):

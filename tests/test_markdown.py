@@ -51,7 +51,7 @@ XSS_PAYLOADS = [
 ]
 
 SAFE_TAGS = {
-    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em",
+    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
     "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
@@ -145,6 +145,13 @@ def test_tables_render_with_the_design_system_class_and_header_scope():
     assert '<table class="nhsuk-table">' in html
     assert '<th scope="col">Model</th>' in html
     assert "<td>Both</td>" in html
+
+
+def test_wide_tables_scroll_in_a_labelled_region_a_keyboard_can_reach():
+    html = render("| Model | Who employs |\n|---|---|\n| Joint | Both |").html
+    wrapper = '<div aria-label="Table: Model, Who employs" class="table-scroll" role="region"'
+    assert html.startswith(wrapper + ' tabindex="0">')
+    assert html.rstrip().endswith("</table></div>")
 
 
 def test_images_are_lazy_loaded():

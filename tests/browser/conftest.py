@@ -1,0 +1,183 @@
+"""Real-browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
+
+No test downloads a browser. Without Chromium the browser tests are skipped
+with a message saying how to get it.
+"""
+
+import os
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from embedded.content import load
+
+# Playwright's sync API runs an asyncio event loop in the main thread, and Django
+# then refuses database access "from an async context". The tests touch the
+# database only between browser calls, never concurrently with them, so the
+# guard has nothing to protect here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+AXE_PATH = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def chromium_executable():
+    if CHROMIUM_PATH.exists():
+        return str(CHROMIUM_PATH)
+    return shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_executable():
+        return
+    skip = pytest.mark.skip(
+        reason=f"Chromium not found at {CHROMIUM_PATH}: browser tests skipped "
+        "(apt-get install chromium)"
+    )
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session; each test gets its own context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shipped_content_snapshot(django_db_setup, django_db_blocker, browser):
+    """The shipped content, loaded once and kept as Django's serialized-rollback snapshot.
+
+    The live server makes tests transactional, so the database is emptied after
+    each one and the session-wide load does not survive. Loading content/ again
+    renders every body's Markdown, seconds per test; restoring this snapshot
+    (raw rows, no rendering) takes a fraction of that. Autouse and session-wide
+    so it is in place before the first test's database is set up.
+
+    It waits for the browser: Django keeps database connections per thread, but
+    per async context once an event loop runs in the thread, as Playwright's
+    sync API makes one do. The snapshot must sit on the connection the tests use
+    after the browser has started, not on the one from before.
+    """
+    with django_db_blocker.unblock():
+        load(settings.CONTENT_DIR)
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def site(django_db_serialized_rollback, live_server):
+    """The live server's address, serving the content the site ships with."""
+    return live_server.url
+
+
+ASSET_TYPES = {"stylesheet", "image", "font", "script"}
+
+
+class BrowserTab:
+    """A page in its own browser context, recording Content Security Policy violations
+    and stylesheets, images, fonts or scripts that failed to load."""
+
+    def __init__(self, context, base_url):
+        self.context = context
+        self.base_url = base_url
+        self.page = context.new_page()
+        self.csp_violations = []
+        self.broken_assets = []
+        self.page.on("console", self._on_console)
+        self.page.on("response", self._on_response)
+        self.page.on("requestfailed", self._on_request_failed)
+
+    def _on_console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
+
+    def _on_response(self, response):
+        if response.request.resource_type in ASSET_TYPES and response.status >= 400:
+            self.broken_assets.append(f"{response.url} answered {response.status}")
+
+    def _on_request_failed(self, request):
+        if request.resource_type in ASSET_TYPES:
+            self.broken_assets.append(f"{request.url} failed: {request.failure}")
+
+    def open(self, path):
+        """Opens a site path and returns the HTTP response."""
+        return self.page.goto(self.base_url + path)
+
+
+@pytest.fixture
+def new_tab(browser, site):
+    """Makes tabs with the given context options (viewport, JavaScript off...), closed after."""
+    contexts = []
+
+    def make(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return BrowserTab(context, site)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def tab(new_tab):
+    return new_tab()
+
+
+@cache
+def axe_source():
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+def axe_violations(page):
+    """Runs axe-core's WCAG 2.2 A and AA rules on the page as it stands.
+
+    The script is evaluated over the DevTools protocol, which the page's strict
+    Content Security Policy does not govern, so the site's own policy stays on.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    return page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],
+            });
+            return results.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                targets: v.nodes.map((node) => node.target.join(" ")),
+            }));
+        }""",
+        WCAG_TAGS,
+    )
+
+
+def describe_violations(violations):
+    """One readable block per rule broken: id, impact, what it means and where."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines += [f"    at {target}" for target in violation["targets"]]
+    return "\n".join(lines)
