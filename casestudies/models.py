@@ -15,7 +15,9 @@ from embedded.models import Publishable
 
 class Theme(models.Model):
     name = models.CharField(max_length=60, unique=True, help_text="A short topic, e.g. Evaluation.")
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used in filter addresses: lower-case, hyphens."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -71,7 +73,9 @@ class CaseStudy(Publishable):
         choices=Model.choices,
         help_text="Which of the common models it followed.",
     )
-    region = models.CharField(max_length=40, choices=Region.choices)
+    region = models.CharField(
+        max_length=40, choices=Region.choices, help_text="Where in the UK the role was based."
+    )
     start_year = models.PositiveSmallIntegerField(help_text="The year the role began.")
     duration_months = models.PositiveSmallIntegerField(
         help_text="How long it ran, or has run so far, in months."
@@ -82,7 +86,12 @@ class CaseStudy(Publishable):
         choices=Involvement.choices,
         help_text="Whether patients and the public were involved, and at what level.",
     )
-    themes = models.ManyToManyField(Theme, blank=True, related_name="case_studies")
+    themes = models.ManyToManyField(
+        Theme,
+        blank=True,
+        related_name="case_studies",
+        help_text="Topics readers can filter by. Add new themes under Case studies › Themes.",
+    )
     outcome = models.CharField(max_length=300, help_text="One sentence: how it turned out.")
     key_lessons = models.TextField(
         help_text="One lesson per line, each a full sentence. Shown as a list."

@@ -158,8 +158,10 @@ class Feedback(models.Model):
     """A reader's answer to "Was this page helpful?". Holds no personal data."""
 
     path = models.CharField(max_length=300, help_text="The page the answer was given on.")
-    helpful = models.BooleanField()
-    comment = models.TextField(blank=True, max_length=1000)
+    helpful = models.BooleanField(help_text="The reader's answer to “Was this page helpful?”.")
+    comment = models.TextField(
+        blank=True, max_length=1000, help_text="What the reader wrote, if anything (optional)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -174,8 +176,10 @@ class Feedback(models.Model):
 class Redirect(models.Model):
     """An old address kept working after a slug changed (created automatically)."""
 
-    old_path = models.CharField(max_length=300, unique=True)
-    new_path = models.CharField(max_length=300)
+    old_path = models.CharField(
+        max_length=300, unique=True, help_text="The address that moved, e.g. /guidance/old-name/."
+    )
+    new_path = models.CharField(max_length=300, help_text="Where readers are sent instead.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

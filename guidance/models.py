@@ -61,7 +61,12 @@ class GuidePartQuerySet(PublishableQuerySet):
 
 
 class GuidePart(Publishable):
-    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="parts")
+    guide = models.ForeignKey(
+        Guide,
+        on_delete=models.CASCADE,
+        related_name="parts",
+        help_text="The guide this part belongs to.",
+    )
     order = models.PositiveSmallIntegerField(
         default=0, help_text="The part's place in the guide: lower numbers come first."
     )
@@ -114,8 +119,12 @@ class RoleProfile(Publishable):
 class ProfileItem(models.Model):
     """Something a role profile lists, in order, optionally explained by a guide part."""
 
-    profile = models.ForeignKey(RoleProfile, on_delete=models.CASCADE)
-    order = models.PositiveSmallIntegerField(default=0)
+    profile = models.ForeignKey(
+        RoleProfile, on_delete=models.CASCADE, help_text="The role profile this belongs to."
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Its place in the list: lower numbers come first."
+    )
     guide_part = models.ForeignKey(
         GuidePart,
         null=True,
@@ -167,8 +176,16 @@ class Competency(ProfileItem):
         ESSENTIAL = "essential", "Essential"
         DESIRABLE = "desirable", "Desirable"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    requirement = models.CharField(max_length=10, choices=Requirement.choices)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        help_text="Whether this is an attitude, a skill or knowledge.",
+    )
+    requirement = models.CharField(
+        max_length=10,
+        choices=Requirement.choices,
+        help_text="Essential: needed from day one. Desirable: helps, or can be learned in post.",
+    )
     name = models.CharField(max_length=100, help_text="A few words, e.g. Research methods.")
     description = models.TextField(
         max_length=500, help_text="One sentence, as the person specification should state it."

@@ -170,3 +170,31 @@ def test_a_cold_cache_looks_for_scheduled_content_once(client, django_assert_num
         client.get("/about/")
     with django_assert_num_queries(0):
         client.get("/about/")
+
+
+QUERY_BUDGET = {
+    "/": 1,
+    "/guidance/": 1,
+    "/guidance/researchers/": 2,
+    "/guidance/researchers/what-the-role-is-like/": 5,
+    "/guidance/researchers/print/": 2,
+    "/roles/embedded-researcher/": 4,
+    "/roles/embedded-researcher/build/": 4,
+    "/roles/embedded-researcher/self-assessment/": 4,
+    "/roles/embedded-researcher/job-description.docx": 4,
+    "/case-studies/": 3,
+    "/case-studies/?setting=acute-trust&theme=evaluation": 3,
+    "/case-studies/researcher-in-residence-acute-discharge/": 3,
+    "/search/?q=honorary+contract": 2,
+    "/about/": 1,
+}
+
+
+@pytest.mark.parametrize(("url", "queries"), QUERY_BUDGET.items())
+def test_each_page_costs_a_pinned_number_of_queries_then_none_from_the_cache(
+    client, django_assert_num_queries, url, queries
+):
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
