@@ -71,7 +71,8 @@ def setup_django(admin):
 
 
 def time_queries(label):
-    from embedded.search import RESULTS_PER_PAGE, search
+    from embedded.search import search
+    from embedded.views import RESULTS_PER_PAGE
 
     rows = []
     for text, kind in QUERIES:

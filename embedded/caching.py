@@ -1,18 +1,28 @@
 """Whole-page caching for anonymous readers, and the headers proxies rely on.
 
-Every cached page is stored under the site-wide content version, a token
-that changes whenever any content is saved or deleted (see `signals`), so an
-edit shows at once without hunting for the pages it touched. Staff never get
-or fill the cache: they may be previewing drafts.
+Every cached page is stored with the site-wide content version it was made
+under, a token that changes whenever any content is saved or deleted (see
+`signals`), so an edit shows at once without hunting for the pages it touched.
+Staff never get or fill the cache: they may be previewing drafts.
+
+Two tiers: the shared cache (Redis in production, so every process sees an
+edit) and, in front of it, each process's own small store of recent pages.
+A process asks the shared cache for the current version at most once every
+CONTENT_VERSION_CHECK_SECONDS (one second by default); the process that saved
+an edit knows at once, the others within that second.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
@@ -25,12 +35,74 @@ NEXT_CHANGE_KEY = "content-next-scheduled"
 PAGE_TIMEOUT = 24 * 60 * 60
 
 
+@dataclass(frozen=True)
+class StoredPage:
+    """A cached page: its bytes and the view's own headers, made into a new response each time."""
+
+    version: str
+    content: bytes
+    headers: tuple
+
+    @classmethod
+    def of(cls, response, version):
+        return cls(version, response.content, tuple(response.items()))
+
+    def response(self):
+        response = HttpResponse(self.content)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+class LocalTier:
+    """This process's recent pages and its last reading of the content version."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        with self.lock:
+            self.pages = OrderedDict()
+            self.version, self.version_read_at = None, float("-inf")
+
+    def known_version(self):
+        with self.lock:
+            fresh = time.monotonic() - self.version_read_at < settings.CONTENT_VERSION_CHECK_SECONDS
+            return self.version if fresh else None
+
+    def remember_version(self, version):
+        with self.lock:
+            self.version, self.version_read_at = version, time.monotonic()
+
+    def get(self, key):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key, page):
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > settings.PAGE_CACHE_LOCAL_ENTRIES:
+                self.pages.popitem(last=False)
+
+
+local = LocalTier()
+
+
 def content_version():
     """The current version; it moves on by itself when scheduled content goes live."""
+    version = local.known_version()
+    if version is not None:
+        return version
     values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
     version, next_change = values.get(VERSION_KEY), values.get(NEXT_CHANGE_KEY)
     if version is None or (next_change is not None and time.time() >= next_change):
-        version = bump_content_version()
+        return bump_content_version()
+    local.remember_version(version)
     return version
 
 
@@ -39,6 +111,7 @@ def bump_content_version():
     cache.set_many(
         {VERSION_KEY: version, NEXT_CHANGE_KEY: _next_scheduled_publication()}, timeout=None
     )
+    local.remember_version(version)
     return version
 
 
@@ -68,8 +141,18 @@ def mark_private(response):
 
 
 def _page_key(request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{content_version()}:{path}"
+    return f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+
+
+def _stored_page(key, version):
+    """This page under the current version, from this process or the shared cache."""
+    page = local.get(key)
+    if page is None or page.version != version:
+        page = cache.get(key)
+        if page is None or page.version != version:
+            return None
+        local.put(key, page)
+    return page
 
 
 def public_page(view=None, *, timeout=PAGE_TIMEOUT):
@@ -87,9 +170,9 @@ def public_page(view=None, *, timeout=PAGE_TIMEOUT):
     def wrapper(request, *args, **kwargs):
         if request.method not in {"GET", "HEAD"} or request.user.is_authenticated:
             return mark_private(view(request, *args, **kwargs))
-        key = _page_key(request)
-        response = cache.get(key)
-        if response is None:
+        key, version = _page_key(request), content_version()
+        page = _stored_page(key, version)
+        if page is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
@@ -97,7 +180,10 @@ def public_page(view=None, *, timeout=PAGE_TIMEOUT):
                 return response
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
-            cache.set(key, response, timeout)
+            page = StoredPage.of(response, version)
+            cache.set(key, page, timeout)
+            local.put(key, page)
+        response = page.response()
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
     return wrapper

@@ -143,6 +143,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Each process keeps its own copies of recent pages, and asks the shared cache
+# for the content version at most this often (seconds): other processes see an
+# edit within this time, the one that saved it at once.
+CONTENT_VERSION_CHECK_SECONDS = float(os.environ.get("CONTENT_VERSION_CHECK_SECONDS", "1"))
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "500"))
+
 # How long an anonymous page may be reused by browsers and proxies (seconds).
 # Our own cache is invalidated on every edit; shared caches outside us are not,
 # so this stays short.

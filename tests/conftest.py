@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from embedded.caching import VERSION_KEY
+from embedded.caching import VERSION_KEY, local
 from embedded.content import load
 
 
@@ -23,9 +23,11 @@ def clean_cache():
     pinned query counts measure the pages, not that.)
     """
     cache.clear()
+    local.clear()
     cache.set(VERSION_KEY, "tests", timeout=None)
     yield
     cache.clear()
+    local.clear()
 
 
 @pytest.fixture

@@ -1,10 +1,17 @@
 """Security headers on every kind of page, and caching that is fast but never stale."""
 
-import pytest
-from django.test import Client
+import datetime
+import time
 
-from guidance.models import GuidePart
-from tests.factories import make_page
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from embedded.caching import VERSION_KEY, local
+from embedded.content import registry
+from guidance.models import Guide, GuidePart
+from tests.factories import make_page, make_part
 
 pytestmark = pytest.mark.django_db
 
@@ -142,30 +149,22 @@ def test_the_admin_sends_no_store(staff_client):
 
 
 def test_a_scheduled_part_appears_in_cached_pages_when_its_time_comes(client, monkeypatch):
-    import datetime
-    import time
-
-    from django.utils import timezone
-
-    from guidance.models import Guide
-    from tests.factories import make_part
 
     soon = timezone.now() + datetime.timedelta(minutes=5)
     make_part(Guide.objects.get(slug="researchers"), slug="scheduled", order=99, published_at=soon)
     assert b"/guidance/researchers/scheduled/" not in client.get("/guidance/researchers/").content
-    later = time.time() + 6 * 60
+    later, checked_later = time.time() + 6 * 60, time.monotonic() + 6 * 60
     monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "monotonic", lambda: checked_later)
     monkeypatch.setattr(timezone, "now", lambda: soon + datetime.timedelta(minutes=1))
     assert b"/guidance/researchers/scheduled/" in client.get("/guidance/researchers/").content
 
 
 def test_a_cold_cache_looks_for_scheduled_content_once(client, django_assert_num_queries):
-    from django.core.cache import cache
-
-    from embedded.content import registry
 
     client.get("/about/")
     cache.clear()
+    local.clear()
     with django_assert_num_queries(1 + len(registry.models)):
         client.get("/about/")
     with django_assert_num_queries(0):
@@ -198,3 +197,22 @@ def test_each_page_costs_a_pinned_number_of_queries_then_none_from_the_cache(
         assert client.get(url).status_code == 200
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
+
+
+def test_an_edit_saved_by_another_process_shows_within_the_check_interval(client, monkeypatch):
+
+    first = client.get(PART_URL).content
+    part = GuidePart.objects.get(guide__slug="researchers", slug="what-the-role-is-like")
+    GuidePart.objects.filter(pk=part.pk).update(summary="Changed by another web process.")
+    cache.set(VERSION_KEY, "another process saved an edit", timeout=None)
+    assert client.get(PART_URL).content == first  # this process checked less than a second ago
+    soon = time.monotonic() + 1.5
+    monkeypatch.setattr(time, "monotonic", lambda: soon)
+    assert b"Changed by another web process." in client.get(PART_URL).content
+
+
+def test_a_cached_page_is_a_fresh_response_each_time(client):
+    first, second = client.get(PART_URL), client.get(PART_URL)
+    assert first is not second and first.content == second.content
+    assert first["ETag"] == second["ETag"]
+    assert first["Content-Type"] == "text/html; charset=utf-8"
