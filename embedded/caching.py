@@ -141,7 +141,9 @@ def mark_private(response):
 
 
 def _page_key(request):
-    return f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+    # The "2" is the stored format: change it whenever StoredPage changes, so a new
+    # release never reads a page an older one stored in a shared cache.
+    return f"page2:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
 
 
 def _stored_page(key, version):
@@ -149,7 +151,7 @@ def _stored_page(key, version):
     page = local.get(key)
     if page is None or page.version != version:
         page = cache.get(key)
-        if page is None or page.version != version:
+        if not isinstance(page, StoredPage) or page.version != version:
             return None
         local.put(key, page)
     return page

@@ -216,3 +216,12 @@ def test_a_cached_page_is_a_fresh_response_each_time(client):
     assert first is not second and first.content == second.content
     assert first["ETag"] == second["ETag"]
     assert first["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_a_page_stored_in_another_format_by_an_older_release_is_ignored(client):
+    client.get(PART_URL)
+    for key in list(local.pages):
+        cache.set(key, ("an older release's", "value"), timeout=None)
+    local.clear()
+    cache.set(VERSION_KEY, "tests", timeout=None)
+    assert client.get(PART_URL).status_code == 200
