@@ -111,18 +111,32 @@ def _build_form(request, slug):
 
 @private_page
 def _build_answer(request, slug):
+    return _checked_answers(
+        request,
+        slug,
+        JobDescriptionBuilderForm,
+        form_template="guidance/role_build.html",
+        result_template="guidance/role_build_preview.html",
+        result=lambda form: {"job": form.job_description()},
+    )
+
+
+def _checked_answers(request, slug, form_class, form_template, result_template, result):
+    """A tool's answers: refused if too big, sent back to change, explained if wrong, or shown.
+
+    `result(form)` gives what the result page needs beyond the form.
+    """
     profile = _profile(request, slug)
     answers = _answers(request)
     if answers is None:
-        return _too_big(request, profile, "guidance:role_build")
-    form = JobDescriptionBuilderForm(profile, answers)
+        return _too_big(request, profile, request.resolver_match.view_name)
+    form = form_class(profile, answers)
     if "change" in answers:
-        return render(request, "guidance/role_build.html", _context(profile, form=form))
+        return render(request, form_template, _context(profile, form=form))
     if not form.is_valid():
-        context = _context(profile, form=form)
-        return render(request, "guidance/role_build.html", context, status=400)
-    context = _context(profile, form=form, job=form.job_description(), noindex=True)
-    return render(request, "guidance/role_build_preview.html", context)
+        return render(request, form_template, _context(profile, form=form), status=400)
+    context = _context(profile, form=form, noindex=True, **result(form))
+    return render(request, result_template, context)
 
 
 @csrf_exempt
@@ -160,15 +174,11 @@ def _assessment_form(request, slug):
 
 @private_page
 def _assessment_result(request, slug):
-    profile = _profile(request, slug)
-    answers = _answers(request)
-    if answers is None:
-        return _too_big(request, profile, "guidance:role_self_assessment")
-    form = SelfAssessmentForm(profile, answers)
-    if "change" in answers:
-        return render(request, "guidance/role_self_assessment.html", _context(profile, form=form))
-    if not form.is_valid():
-        context = _context(profile, form=form)
-        return render(request, "guidance/role_self_assessment.html", context, status=400)
-    context = _context(profile, form=form, noindex=True)
-    return render(request, "guidance/role_self_assessment_result.html", context)
+    return _checked_answers(
+        request,
+        slug,
+        SelfAssessmentForm,
+        form_template="guidance/role_self_assessment.html",
+        result_template="guidance/role_self_assessment_result.html",
+        result=lambda form: {},
+    )
