@@ -18,8 +18,12 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from PIL import Image
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -71,12 +75,27 @@ class SiteConventions(Treeprocessor):
             elif element.tag == "img":
                 element.set("loading", "lazy")
                 element.set("decoding", "async")
+                self.size_image(element)
             elif element.tag == "table":
                 element.set("class", "nhsuk-table")
             elif element.tag == "th":
                 element.set("scope", "col")
             elif element.tag in {"h2", "h3"} and element.get("id"):
                 self.add_anchor(element)
+
+    @staticmethod
+    def size_image(image):
+        """Gives an uploaded image its width and height, so the page does not jump as it loads."""
+        src = image.get("src", "")
+        if not src.startswith(settings.MEDIA_URL):
+            return
+        try:
+            with default_storage.open(src.removeprefix(settings.MEDIA_URL)) as file:
+                width, height = Image.open(file).size
+        except (OSError, ValueError, SuspiciousFileOperation):
+            return
+        image.set("width", str(width))
+        image.set("height", str(height))
 
     @staticmethod
     def scrollable(table):

@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from embedded.markdown import render
+
 pytestmark = pytest.mark.django_db
 
 UPLOAD = "/admin/markdownx/upload/"
@@ -103,3 +105,17 @@ def test_an_upload_without_a_file_is_explained(staff_client):
     response = staff_client.post(UPLOAD, {})
     assert response.status_code == 400
     assert "image" in json.loads(response.content)
+
+
+def test_an_uploaded_image_in_a_body_gets_its_width_and_height(staff_client, media):
+    response = staff_client.post(UPLOAD, {"image": image_file(size=(120, 80))})
+    url = json.loads(response.content)["image_code"].split("(")[1].rstrip(")")
+    html = render(f"![A chart]({url})").html
+    assert 'width="120"' in html and 'height="80"' in html
+    assert 'loading="lazy"' in html
+
+
+def test_a_missing_or_outside_image_is_left_unsized(media):
+    assert "width=" not in render("![Gone](/media/uploads/missing.png)").html
+    assert "width=" not in render("![Escape](/media/../../etc/passwd)").html
+    assert "width=" not in render("![Elsewhere](https://example.org/a.png)").html
