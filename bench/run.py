@@ -179,6 +179,8 @@ def page_weight():
 
 
 def main():
+    if shutil.which("wrk") is None:
+        raise SystemExit("make bench needs wrk, the HTTP load generator: apt-get install wrk")
     env = production_env()
     prepare(env)
     server = start(env)
