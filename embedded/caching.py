@@ -141,9 +141,11 @@ def mark_private(response):
 
 
 def _page_key(request):
-    # The "2" is the stored format: change it whenever StoredPage changes, so a new
-    # release never reads a page an older one stored in a shared cache.
-    return f"page2:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+    # The whole address, host and scheme included: a page may show them (the
+    # sitemap's links, "printed from"). The "2" is the stored format: change it
+    # whenever StoredPage changes, so a new release never reads an older one's pages.
+    address = request.build_absolute_uri()
+    return f"page2:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _stored_page(key, version):

@@ -225,3 +225,11 @@ def test_a_page_stored_in_another_format_by_an_older_release_is_ignored(client):
     local.clear()
     cache.set(VERSION_KEY, "tests", timeout=None)
     assert client.get(PART_URL).status_code == 200
+
+
+def test_each_host_gets_its_own_cached_sitemap(client, settings):
+    settings.ALLOWED_HOSTS = ["embedded.example.org", "www.embedded.example.org"]
+    first = client.get("/sitemap.xml", headers={"host": "embedded.example.org"}).content
+    second = client.get("/sitemap.xml", headers={"host": "www.embedded.example.org"}).content
+    assert b"http://embedded.example.org/guidance/" in first
+    assert b"http://www.embedded.example.org/guidance/" in second
