@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from casestudies.filters import CaseStudyFilters
+from casestudies.filters import FACETS, CaseStudyFilters
 from casestudies.models import CaseStudy
 from embedded.caching import public_page
 
@@ -10,7 +10,7 @@ CASE_STUDIES = ("Case studies", "/case-studies/")
 PER_PAGE = 10
 
 
-@public_page
+@public_page(params=[param for param, _, _ in FACETS] + ["page"])
 def case_study_list(request):
     """Published case studies, filtered by facets; a page number past the end shows the last."""
     filters = CaseStudyFilters(request.GET, CaseStudy.objects.published())
@@ -23,7 +23,7 @@ def case_study_list(request):
         "page_obj": page,
         "page_query": f"{query}&" if query else "",
         # Every combination of filters is its own address: keep search engines to the plain list.
-        "noindex": bool(request.GET.keys() - {"page"}),
+        "noindex": bool(filters.selected),
         "breadcrumbs": [HOME],
     }
     return render(request, "casestudies/list.html", context)

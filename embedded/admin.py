@@ -9,6 +9,7 @@ import csv
 import datetime
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -114,10 +115,17 @@ class PublishableAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting saves the page: only for editors who may change it."""
+        obj = self.get_object(request, object_id)
+        if request.method == "POST" and not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else {"slug": ["title"]}
 
-    @admin.action(description="Publish the selected items now")
+    @admin.action(description="Publish the selected items now", permissions=["change"])
     def publish_now(self, request, queryset):
         now = timezone.now()
         for obj in queryset:
@@ -128,14 +136,16 @@ class PublishableAdmin(SimpleHistoryAdmin):
             obj.save()
         self.message_user(request, f"Published {queryset.count()} item(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected items (back to draft)")
+    @admin.action(
+        description="Unpublish the selected items (back to draft)", permissions=["change"]
+    )
     def unpublish(self, request, queryset):
         for obj in queryset:
             obj.status = Publishable.Status.DRAFT
             obj.save()
         self.message_user(request, f"Unpublished {queryset.count()} item(s).", messages.SUCCESS)
 
-    @admin.action(description="Mark the selected items as reviewed today")
+    @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
     def mark_reviewed(self, request, queryset):
         for obj in queryset:
             obj.mark_reviewed()

@@ -140,11 +140,13 @@ def mark_private(response):
     return response
 
 
-def _page_key(request):
-    # The whole address, host and scheme included: a page may show them (the
-    # sitemap's links, "printed from"). The "2" is the stored format: change it
-    # whenever StoredPage changes, so a new release never reads an older one's pages.
-    address = request.build_absolute_uri()
+def _page_key(request, params):
+    """The page's address as the view sees it: host, path and only the query parameters
+    it reads, so junk parameters (tracking tags, say) share one copy instead of filling
+    the cache. The "2" is the stored format: change it whenever StoredPage changes, so a
+    new release never reads an older one's pages."""
+    kept = sorted((name, value) for name, value in request.GET.lists() if name in params)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{kept}"
     return f"page2:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
@@ -159,22 +161,23 @@ def _stored_page(key, version):
     return page
 
 
-def public_page(view=None, *, timeout=PAGE_TIMEOUT):
+def public_page(view=None, *, timeout=PAGE_TIMEOUT, params=()):
     """Caches a content page for anonymous readers and lets proxies cache it too.
 
     The response gets `Cache-Control: public` with a short max-age and an
     ETag, and a matching conditional request is answered with 304. Only
     successful pages that set no cookie are shared. Use as `@public_page`, or
-    `@public_page(timeout=seconds)` for pages kept in our cache for less long.
+    `@public_page(timeout=seconds, params=[...])`: kept in our cache for less long,
+    and naming the query parameters the view reads (others do not change the page).
     """
     if view is None:
-        return lambda view: public_page(view, timeout=timeout)
+        return lambda view: public_page(view, timeout=timeout, params=params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in {"GET", "HEAD"} or request.user.is_authenticated:
             return mark_private(view(request, *args, **kwargs))
-        key, version = _page_key(request), content_version()
+        key, version = _page_key(request, params), content_version()
         page = _stored_page(key, version)
         if page is None:
             response = view(request, *args, **kwargs)

@@ -265,7 +265,8 @@ class Kind:
         """
         stored = self.parse(Source(source.relpath, self.front_matter(obj), obj.body, {}))
         same = all(stored.get(key) == value for key, value in values.items())
-        return same and render(obj.body).html == obj.body_html
+        rendered = render(obj.body)
+        return same and (rendered.html, rendered.contents) == (obj.body_html, obj.contents)
 
     def save(self, values, source, obj=None):
         obj = obj or self.model(**self.lookup(values, source))

@@ -12,6 +12,7 @@ Headings get stable ids from their text, and a "link to this section" anchor,
 so a reader can send a colleague straight to a section.
 """
 
+import html
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -149,13 +150,15 @@ def _parser():
 
 def _flatten(tokens):
     for token in tokens:
-        yield {"id": token["id"], "title": token["name"], "level": token["level"]}
+        # Python-Markdown gives the name HTML-escaped; templates escape it themselves.
+        title = html.unescape(token["name"])
+        yield {"id": token["id"], "title": title, "level": token["level"]}
         yield from _flatten(token["children"])
 
 
-def sanitise(html):
+def sanitise(markup):
     return nh3.clean(
-        html,
+        markup,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
@@ -168,8 +171,8 @@ def sanitise(html):
 def render(text):
     """Renders Markdown into sanitised HTML and the list of its ## and ### headings."""
     md = _parser()
-    html = md.convert(text or "")
-    return Rendered(html=sanitise(html), contents=list(_flatten(md.toc_tokens)))
+    converted = md.convert(text or "")
+    return Rendered(html=sanitise(converted), contents=list(_flatten(md.toc_tokens)))
 
 
 def markdownify(text):

@@ -19,7 +19,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
-        public_page(sitemap),
+        public_page(sitemap, params=("p",)),
         {"sitemaps": {"content": ContentSitemap}},
         name="sitemap",
     ),
@@ -42,6 +42,7 @@ urlpatterns = [
         name="export_content_zip",
     ),
     path("admin/", admin.site.urls),
+    path("media/<path:path>", views.media, name="media"),
     path("search/", views.search_page, name="search"),
     path("<slug:slug>/", views.page, name="page"),
 ]

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.static import serve
 
 from embedded.caching import mark_private, public_page
 from embedded.forms import FeedbackForm
@@ -28,7 +29,7 @@ def page(request, slug):
     return render(request, "embedded/page.html", {"page": page, "item": page})
 
 
-@public_page(timeout=SEARCH_CACHE_SECONDS)
+@public_page(timeout=SEARCH_CACHE_SECONDS, params=("q", "type", "page"))
 @require_safe
 def search_page(request):
     """/search/?q=…&type=…&page=…: the same for every reader, so cached like any page."""
@@ -43,6 +44,15 @@ def search_page(request):
         "noindex": True,
     }
     return render(request, "embedded/search.html", context)
+
+
+@require_safe
+def media(request, path):
+    """Images editors uploaded. They are few and small; a proxy or object store can take
+    this over at /media/ without any change here."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

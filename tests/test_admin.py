@@ -320,3 +320,36 @@ def test_staff_can_download_the_content_as_a_zip_of_files(editor_client):
 def test_readers_cannot_download_the_content_zip():
     response = Client().get(reverse("export_content_zip"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.fixture
+def viewer_client(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("viewer", password="a-long-test-password")
+    viewer.is_staff = True
+    viewer.save()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_page"))
+    client.force_login(viewer)
+    return client
+
+
+def test_staff_who_may_only_view_cannot_publish_or_unpublish(viewer_client):
+    page = make_page("viewed-page")
+    changelist = reverse("admin:embedded_page_changelist")
+    viewer_client.post(changelist, {"action": "unpublish", "_selected_action": [page.pk]})
+    page.refresh_from_db()
+    assert page.status == "published"
+
+
+def test_staff_who_may_only_view_cannot_revert_from_history(viewer_client):
+    page = make_page("viewed-page")
+    page.title = "Second title"
+    page.save()
+    record = page.history.last()
+    url = reverse("admin:embedded_page_simple_history", args=[page.pk, record.history_id])
+    form = {"title": "Hacked", "slug": "viewed-page", "summary": "x", "status": "draft"}
+    response = viewer_client.post(url, form)
+    assert response.status_code == 403
+    page.refresh_from_db()
+    assert page.title == "Second title"

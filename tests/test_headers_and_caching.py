@@ -8,8 +8,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from embedded.caching import VERSION_KEY, local
+from embedded.caching import VERSION_KEY, content_version, local
 from embedded.content import registry
+from embedded.models import Page
 from guidance.models import Guide, GuidePart
 from tests.factories import make_page, make_part
 
@@ -233,3 +234,24 @@ def test_each_host_gets_its_own_cached_sitemap(client, settings):
     second = client.get("/sitemap.xml", headers={"host": "www.embedded.example.org"}).content
     assert b"http://embedded.example.org/guidance/" in first
     assert b"http://www.embedded.example.org/guidance/" in second
+
+
+def test_junk_query_parameters_share_one_cached_copy(client, django_assert_num_queries):
+    client.get("/about/")
+    with django_assert_num_queries(0):
+        for number in range(20):
+            assert client.get(f"/about/?utm_source=mail{number}").status_code == 200
+    client.get("/case-studies/?setting=acute-trust")
+    with django_assert_num_queries(0):
+        client.get("/case-studies/?setting=acute-trust&fbclid=x")
+
+
+def test_a_saved_change_is_announced_again_when_it_commits(django_capture_on_commit_callbacks):
+    page = Page.objects.get(slug="about")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page.summary = "Changed."
+        page.save()
+    version_while_saving = content_version()
+    for callback in callbacks:
+        callback()
+    assert content_version() != version_while_saving

@@ -163,3 +163,8 @@ def test_images_are_lazy_loaded():
 def test_classes_other_than_our_own_are_removed():
     html = render("text").html + render("## h").html
     assert re.findall(r'class="([^"]+)"', html) == ["heading-anchor", "nhsuk-u-visually-hidden"]
+
+
+def test_headings_with_ampersands_are_listed_once_escaped():
+    contents = render("## Fish & chips\n\ntext\n\n## Q&A\n\ntext").contents
+    assert [heading["title"] for heading in contents] == ["Fish & chips", "Q&A"]

@@ -119,3 +119,13 @@ def test_a_missing_or_outside_image_is_left_unsized(media):
     assert "width=" not in render("![Gone](/media/uploads/missing.png)").html
     assert "width=" not in render("![Escape](/media/../../etc/passwd)").html
     assert "width=" not in render("![Elsewhere](https://example.org/a.png)").html
+
+
+def test_an_uploaded_image_is_served_to_readers(staff_client, media):
+    response = staff_client.post(UPLOAD, {"image": image_file()})
+    url = json.loads(response.content)["image_code"].split("(")[1].rstrip(")")
+    served = Client().get(url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+    escape = Client(raise_request_exception=False).get("/media/../settings.py")
+    assert escape.status_code in {400, 404}
