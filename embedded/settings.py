@@ -83,8 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "embedded.middleware.RedirectFallbackMiddleware",
-    # Last, so it sees the user and wraps only the view: it answers a friendly
-    # 503 when the database has gone away.
+    # Turns a database error raised by a view into the friendly 503 page.
     "embedded.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
