@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from casestudies.models import CaseStudy
-from embedded.content import ContentError, export, load
+from embedded.content import ContentError, export, load, registry
 from embedded.models import Page
 from guidance.models import Guide, GuidePart, RoleProfile
 
@@ -61,11 +61,14 @@ def test_loading_the_same_files_again_changes_nothing(content_dir):
 
 def test_export_writes_back_the_files_it_was_loaded_from(tmp_path):
     export(tmp_path)
+    # Every file in a folder the loader reads, so a misnamed file there (which the
+    # loader would skip) fails; a folder no kind reads yet is not content.
+    read_folders = {kind.folder for kind in registry.kinds}
     for path in Path(settings.CONTENT_DIR).rglob("*.md"):
-        if path.name == "README.md":
+        relative = path.relative_to(settings.CONTENT_DIR)
+        if path.name == "README.md" or relative.parts[0] not in read_folders:
             continue
-        exported = tmp_path / path.relative_to(settings.CONTENT_DIR)
-        assert exported.read_text() == path.read_text(), path
+        assert (tmp_path / relative).read_text() == path.read_text(), path
 
 
 def test_an_edit_in_the_database_survives_export_and_load(tmp_path):
