@@ -159,3 +159,30 @@ def test_nhs_staff_are_never_sent_to_the_research_passport_to_work_in_another_nh
 @pytest.mark.parametrize("path", FILES, ids=lambda path: path.relative_to(CONTENT).as_posix())
 def test_no_page_points_to_a_part_by_its_number(path):
     assert not any(names_a_part_by_number(piece) for piece in pieces(path.read_text()))
+
+
+def other_sponsor_term(piece):
+    """A name for the host's senior champion other than the one term the guides use."""
+    return re.search(r"\b(?:named|host|host's) sponsor\b", piece, re.IGNORECASE) is not None
+
+
+def test_the_sponsor_rule_catches_the_old_terms():
+    assert other_sponsor_term("A named sponsor is a senior person in the host.")
+    assert other_sponsor_term("The scheme lead or host sponsor arranges it.")
+    assert not other_sponsor_term("Your senior sponsor in the host can help.")
+    assert not other_sponsor_term("A named senior person in the host who champions the work.")
+
+
+def test_guides_and_pages_call_the_host_champion_the_senior_sponsor():
+    offending = [
+        (path, piece)
+        for path, piece in content_pieces()
+        if path.startswith(("guides/", "pages/")) and other_sponsor_term(piece)
+    ]
+    assert offending == []
+    for guide in ["nhs-organisations", "researchers", "public-involvement"]:
+        text = " ".join(
+            " ".join(part.read_text().split()) for part in (CONTENT / "guides" / guide).glob("*.md")
+        )
+        assert "senior sponsor" in text, guide
+        assert "formal sponsor of a research study" in text, guide
