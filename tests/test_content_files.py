@@ -44,7 +44,9 @@ def snapshot():
 
 
 def test_shipped_content_loads_every_kind():
-    assert Page.objects.count() == 4
+    assert {"about", "about-the-study", "accessibility", "contact", "privacy"} <= set(
+        Page.objects.values_list("slug", flat=True)
+    )
     assert Guide.objects.count() == 3
     assert GuidePart.objects.count() >= 15
     assert RoleProfile.objects.get(slug="embedded-researcher").competencies.count() >= 20
