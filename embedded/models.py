@@ -189,6 +189,27 @@ class Redirect(models.Model):
         return f"{self.old_path} → {self.new_path}"
 
 
+class RateLimitHit(models.Model):
+    """One request counted against a rate limit (`embedded.ratelimit`), until it expires.
+
+    Kept in the database so every process counts the same requests, and nothing a
+    reader does (filling a cache, say) can make the site forget them. The key is the
+    limit's name and a keyed hash of the client's address, never the address itself.
+    """
+
+    key = models.CharField(max_length=100)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "expires_at"], name="ratelimit_key_expiry"),
+            models.Index(fields=["expires_at"], name="ratelimit_expiry"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
 class SearchEntry(models.Model):
     """One published item as search sees it, kept in step with the content on every save.
 

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from embedded.caching import bump_content_version
 
 CONTENT_APPS = {"embedded", "guidance", "casestudies"}
-NOT_CONTENT = {"feedback", "searchentry"}
+NOT_CONTENT = {"feedback", "searchentry", "ratelimithit"}
 
 
 def is_content(model):
