@@ -11,6 +11,7 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from embedded.markdown import render
+from embedded.plaintext import refuse_unprintable
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -38,6 +40,35 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(next_review_due__lt=timezone.localdate())
 
 
+class PlainText(models.Model):
+    """Refuses control characters in every text field an editor fills (see `plaintext`).
+
+    Checked in `clean_fields`, so the admin shows the message beside the field, and any
+    other path that calls `full_clean` is held to the same rule.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skipped = set(exclude or ()) | set(errors)
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if field.name in skipped or not isinstance(value, str):
+                continue
+            try:
+                refuse_unprintable(value)
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+
 def months_ahead(date, months):
     month_index = date.month - 1 + months
     year, month = date.year + month_index // 12, month_index % 12 + 1
@@ -45,7 +76,7 @@ def months_ahead(date, months):
     return date.replace(year=year, month=month, day=min(date.day, last_day))
 
 
-class Publishable(models.Model):
+class Publishable(PlainText):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -173,7 +204,7 @@ class Feedback(models.Model):
         return f"{answer} on {self.path}"
 
 
-class Redirect(models.Model):
+class Redirect(PlainText):
     """An old address kept working after a slug changed (created automatically)."""
 
     old_path = models.CharField(

@@ -58,7 +58,8 @@ INSTALLED_APPS = [
     "embedded",
     "guidance",
     "casestudies",
-    "django.contrib.admin",
+    # Django's admin, as our own site class (embedded/admin_site.py).
+    "embedded.admin_site.SiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

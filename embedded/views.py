@@ -14,6 +14,7 @@ from django.views.static import serve
 from embedded.caching import mark_private, public_page
 from embedded.forms import FeedbackForm
 from embedded.models import Page
+from embedded.plaintext import strip_unprintable
 from embedded.ratelimit import RateLimit
 from embedded.search import search
 
@@ -78,6 +79,7 @@ FEEDBACK_LIMIT = RateLimit("feedback", limit=lambda: settings.FEEDBACK_RATE_LIMI
 
 
 def _safe_path(request, path):
+    path = strip_unprintable(path)
     if path and path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
         return path
     return "/"

@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import Publishable, PublishableQuerySet
+from embedded.models import PlainText, Publishable, PublishableQuerySet
 
 
 class Guide(Publishable):
@@ -116,7 +116,7 @@ class RoleProfile(Publishable):
         return [reverse(f"guidance:{name}", args=[self.slug]) for name in names]
 
 
-class ProfileItem(models.Model):
+class ProfileItem(PlainText):
     """Something a role profile lists, in order, optionally explained by a guide part."""
 
     profile = models.ForeignKey(
