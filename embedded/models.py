@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from embedded.markdown import render
 from embedded.plaintext import refuse_unprintable
+from embedded.sitepaths import is_site_path, why_taken
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -205,7 +206,10 @@ class Feedback(models.Model):
 
 
 class Redirect(PlainText):
-    """An old address kept working after a slug changed (created automatically)."""
+    """An old address kept working after a slug changed (made automatically, or by an editor).
+
+    Both ends must be paths on this site, and the old one must be free (see `sitepaths`).
+    """
 
     old_path = models.CharField(
         max_length=300, unique=True, help_text="The address that moved, e.g. /guidance/old-name/."
@@ -218,6 +222,21 @@ class Redirect(PlainText):
 
     def __str__(self):
         return f"{self.old_path} → {self.new_path}"
+
+    def clean(self):
+        errors = {}
+        if self.new_path and not is_site_path(self.new_path):
+            errors["new_path"] = (
+                "The new address must be an address on this site: a path starting with a "
+                "single /, such as /guidance/researchers/."
+            )
+        elif self.new_path and self.new_path == self.old_path:
+            errors["new_path"] = "The new address must differ from the old one."
+        problem = why_taken(self.old_path) if self.old_path else None
+        if problem:
+            errors["old_path"] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 class RateLimitHit(models.Model):
