@@ -7,15 +7,18 @@ images by decoding them, not by trusting the browser's word.
 
 import io
 import uuid
+from functools import wraps
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from PIL import Image, UnidentifiedImageError
 
 from embedded.markdown import markdownify
+from embedded.permissions import may_write_content
 
 # Pillow's name for each format we accept, and the extension we save it with.
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
@@ -59,12 +62,26 @@ class ImageUploadForm(forms.Form):
         return default_storage.url(default_storage.save(name, ContentFile(buffer.getvalue())))
 
 
+def content_writers_only(view):
+    """Refuses (403) anyone who may not write some kind of content."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not may_write_content(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@content_writers_only
 def markdownify_view(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     return HttpResponse(markdownify(request.POST.get("content", "")))
 
 
+@content_writers_only
 def image_upload_view(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -19,6 +19,7 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from embedded.markdown import render
+from embedded.permissions import may_view
 from embedded.plaintext import refuse_unprintable
 from embedded.sitepaths import is_site_path, why_taken
 
@@ -29,8 +30,15 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def visible_to(self, user):
-        """Staff see drafts and scheduled content (to preview it); everyone else, what is live."""
-        return self if user.is_staff else self.published()
+        """Staff who may view this kind of content see its drafts and scheduled items (to
+        preview them); everyone else, what is live."""
+        if all(may_view(user, model) for model in self.previewed_with()):
+            return self
+        return self.published()
+
+    def previewed_with(self):
+        """The kinds a preview of this one needs permission to view (a part needs its guide)."""
+        return [self.model]
 
     def due_for_review(self, within_days=0):
         """Content whose next review falls on or before today plus `within_days`."""

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "guidance",
     "casestudies",
     # Django's admin, as our own site class (embedded/admin_site.py).
-    "embedded.admin_site.SiteAdminConfig",
+    "embedded.apps.SiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -59,6 +59,9 @@ class GuidePartQuerySet(PublishableQuerySet):
         guide_is_live = Guide.objects.published().filter(pk=models.OuterRef("guide"))
         return super().published().filter(models.Exists(guide_is_live))
 
+    def previewed_with(self):
+        return [GuidePart, Guide]
+
 
 class GuidePart(Publishable):
     guide = models.ForeignKey(
