@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
-from PIL import Image, UnidentifiedImageError
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from embedded.markdown import markdownify
 from embedded.permissions import may_write_content
@@ -23,6 +24,16 @@ from embedded.permissions import may_write_content
 # Pillow's name for each format we accept, and the extension we save it with.
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 MAX_PIXELS = 40_000_000
+# What a re-encoded image keeps of the original's extra data: how to draw it, nothing more.
+# (Everything else: EXIF and GPS, XMP, PNG text, GIF and JPEG comments, is left behind.)
+KEPT_INFO = {"transparency", "icc_profile"}
+# Room for the multipart wrapping around the file: a request declaring more than the
+# largest image plus this is refused before any of it is read.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+def too_big_message():
+    return f"The image must be {settings.MARKDOWNX_UPLOAD_MAX_SIZE // (1024 * 1024)} MB or smaller."
 
 
 class ImageUploadForm(forms.Form):
@@ -31,8 +42,7 @@ class ImageUploadForm(forms.Form):
     def clean_image(self):
         upload = self.cleaned_data["image"]
         if upload.size > settings.MARKDOWNX_UPLOAD_MAX_SIZE:
-            limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE // (1024 * 1024)
-            raise forms.ValidationError(f"The image must be {limit} MB or smaller.")
+            raise forms.ValidationError(too_big_message())
         try:
             with Image.open(upload) as probe:
                 probe.verify()
@@ -50,9 +60,15 @@ class ImageUploadForm(forms.Form):
         return image
 
     def save(self):
-        """Re-encodes the image (dropping anything hidden in the file) and stores it."""
+        """Re-encodes the image (dropping anything hidden in the file) and stores it.
+
+        Only the pixels are written out, the right way up (a camera's orientation tag is
+        applied, then dropped with the rest), with their colour profile and transparency.
+        """
         image = self.cleaned_data["image"]
         image_format = image.format
+        image = ImageOps.exif_transpose(image)
+        image.info = {key: value for key, value in image.info.items() if key in KEPT_INFO}
         image.thumbnail(settings.MARKDOWNX_IMAGE_MAX_SIZE["size"])
         if image_format == "JPEG" and image.mode not in {"RGB", "L"}:
             image = image.convert("RGB")
@@ -82,9 +98,22 @@ def markdownify_view(request):
 
 
 @content_writers_only
+@csrf_exempt  # checked by csrf_protect below, once the upload is known to be small enough
 def image_upload_view(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > settings.MARKDOWNX_UPLOAD_MAX_SIZE + UPLOAD_OVERHEAD:
+        # Refused on its declared length alone: Django never reads past it.
+        return JsonResponse({"image": [too_big_message()]}, status=413)
+    return _store_upload(request)
+
+
+@csrf_protect
+def _store_upload(request):
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return JsonResponse(form.errors, status=400)
