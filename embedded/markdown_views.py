@@ -11,14 +11,15 @@ from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from embedded.markdown import markdownify
+from embedded.markdown import check_length, markdownify
 from embedded.permissions import may_write_content
 
 # Pillow's name for each format we accept, and the extension we save it with.
@@ -94,7 +95,13 @@ def content_writers_only(view):
 def markdownify_view(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    return HttpResponse(markdownify(request.POST.get("content", "")))
+    text = request.POST.get("content", "")
+    try:
+        check_length(text)
+    except ValidationError as error:
+        # Shown in the preview pane; saving the form gives the same message by the field.
+        return HttpResponse(format_html("<p><strong>{}</strong></p>", error.messages[0]))
+    return HttpResponse(markdownify(text))
 
 
 @content_writers_only

@@ -18,7 +18,7 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from embedded.markdown import render
+from embedded.markdown import check_body, render
 from embedded.permissions import may_view
 from embedded.plaintext import refuse_unprintable
 from embedded.sitepaths import is_site_path, why_taken
@@ -71,11 +71,15 @@ class PlainText(models.Model):
             if field.name in skipped or not isinstance(value, str):
                 continue
             try:
-                refuse_unprintable(value)
+                self.check_text(field, value)
             except ValidationError as error:
                 errors.setdefault(field.name, []).extend(error.error_list)
         if errors:
             raise ValidationError(errors)
+
+    def check_text(self, field, value):
+        """Raises a ValidationError when `value` may not be saved in `field`."""
+        refuse_unprintable(value)
 
 
 def months_ahead(date, months):
@@ -157,6 +161,11 @@ class Publishable(PlainText):
         if self.next_review_due is None:
             self.next_review_due = months_ahead(self.last_reviewed, settings.REVIEW_PERIOD_MONTHS)
         super().save(*args, **kwargs)
+
+    def check_text(self, field, value):
+        super().check_text(field, value)
+        if field.name == "body":
+            check_body(value)
 
     def mark_reviewed(self, today=None):
         """Records a review today and sets the next one a review period ahead."""

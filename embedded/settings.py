@@ -200,6 +200,9 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"]
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 MARKDOWNX_SERVER_CALL_LATENCY = 400
+# The longest body (in characters) an editor can save: about 3,000 words, three times the
+# longest page today, and short enough that even hostile text renders in a fraction of a second.
+MARKDOWN_MAX_LENGTH = int(os.environ.get("MARKDOWN_MAX_LENGTH", "20000"))
 
 # Review dates: "mark as reviewed" sets the next one this many months ahead.
 REVIEW_PERIOD_MONTHS = int(os.environ.get("REVIEW_PERIOD_MONTHS", "12"))
