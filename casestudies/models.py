@@ -10,10 +10,10 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import Publishable
+from embedded.models import PlainText, Publishable
 
 
-class Theme(models.Model):
+class Theme(PlainText):
     name = models.CharField(max_length=60, unique=True, help_text="A short topic, e.g. Evaluation.")
     slug = models.SlugField(
         max_length=60, unique=True, help_text="Used in filter addresses: lower-case, hyphens."

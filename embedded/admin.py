@@ -19,10 +19,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from embedded.models import Feedback, Page, Publishable, Redirect
 
-admin.site.site_header = "Embedded Research editors"
-admin.site.site_title = "Embedded Research admin"
-admin.site.index_title = "Keep the guidance accurate"
-
 
 class ReviewStateFilter(admin.SimpleListFilter):
     title = "review"

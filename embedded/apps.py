@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class EmbeddedConfig(AppConfig):
+    default = True
     name = "embedded"
     verbose_name = "Site pages and feedback"
 
@@ -16,3 +18,11 @@ class EmbeddedConfig(AppConfig):
             folder = "pages"
 
         registry.register(PageKind())
+
+
+class SiteAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with our site class (`embedded.admin_site.SiteAdmin`) as `admin.site`."""
+
+    default = False  # named in INSTALLED_APPS; EmbeddedConfig is this app's own
+
+    default_site = "embedded.admin_site.SiteAdmin"

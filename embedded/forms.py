@@ -1,6 +1,14 @@
 from django import forms
 
 from embedded.models import Feedback
+from embedded.plaintext import strip_unprintable
+
+
+class ReaderTextField(forms.CharField):
+    """Text from a reader: control characters are dropped before anything else looks at it."""
+
+    def to_python(self, value):
+        return super().to_python(strip_unprintable(value) if isinstance(value, str) else value)
 
 
 class FeedbackForm(forms.Form):
@@ -13,7 +21,7 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if this page was helpful, or no if it was not"},
     )
-    comment = forms.CharField(
+    comment = ReaderTextField(
         label="How could we improve this page? (optional)",
         help_text="Do not include personal information, such as your name or health details.",
         required=False,
@@ -22,7 +30,7 @@ class FeedbackForm(forms.Form):
         error_messages={"max_length": "Your comment must be 500 characters or fewer"},
     )
     # A field people never see: only a robot fills it in.
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = ReaderTextField(required=False, label="Leave this field empty")
 
     def is_spam(self):
         return bool(self.cleaned_data.get("website"))

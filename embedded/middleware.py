@@ -3,6 +3,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 
 from embedded.caching import mark_private
+from embedded.sitepaths import is_site_path
 
 
 class DatabaseUnavailableMiddleware:
@@ -46,8 +47,10 @@ class RedirectFallbackMiddleware:
             redirect = Redirect.objects.filter(old_path=request.path).first()
         except DatabaseError:
             return response
-        if redirect is None:
+        # A target that could leave the site (saved before targets were checked) is ignored.
+        if redirect is None or not is_site_path(redirect.new_path):
             return response
         query = request.META.get("QUERY_STRING")
-        target = f"{redirect.new_path}?{query}" if query else redirect.new_path
+        joiner = "&" if "?" in redirect.new_path else "?"
+        target = f"{redirect.new_path}{joiner}{query}" if query else redirect.new_path
         return HttpResponsePermanentRedirect(target)

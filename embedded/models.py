@@ -11,13 +11,17 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from embedded.markdown import render
+from embedded.markdown import check_body, render
+from embedded.permissions import may_view
+from embedded.plaintext import refuse_unprintable
+from embedded.sitepaths import is_site_path, why_taken
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -26,8 +30,15 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def visible_to(self, user):
-        """Staff see drafts and scheduled content (to preview it); everyone else, what is live."""
-        return self if user.is_staff else self.published()
+        """Staff who may view this kind of content see its drafts and scheduled items (to
+        preview them); everyone else, what is live."""
+        if all(may_view(user, model) for model in self.previewed_with()):
+            return self
+        return self.published()
+
+    def previewed_with(self):
+        """The kinds a preview of this one needs permission to view (a part needs its guide)."""
+        return [self.model]
 
     def due_for_review(self, within_days=0):
         """Content whose next review falls on or before today plus `within_days`."""
@@ -38,6 +49,39 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(next_review_due__lt=timezone.localdate())
 
 
+class PlainText(models.Model):
+    """Refuses control characters in every text field an editor fills (see `plaintext`).
+
+    Checked in `clean_fields`, so the admin shows the message beside the field, and any
+    other path that calls `full_clean` is held to the same rule.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skipped = set(exclude or ()) | set(errors)
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if field.name in skipped or not isinstance(value, str):
+                continue
+            try:
+                self.check_text(field, value)
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_text(self, field, value):
+        """Raises a ValidationError when `value` may not be saved in `field`."""
+        refuse_unprintable(value)
+
+
 def months_ahead(date, months):
     month_index = date.month - 1 + months
     year, month = date.year + month_index // 12, month_index % 12 + 1
@@ -45,7 +89,7 @@ def months_ahead(date, months):
     return date.replace(year=year, month=month, day=min(date.day, last_day))
 
 
-class Publishable(models.Model):
+class Publishable(PlainText):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -118,6 +162,11 @@ class Publishable(models.Model):
             self.next_review_due = months_ahead(self.last_reviewed, settings.REVIEW_PERIOD_MONTHS)
         super().save(*args, **kwargs)
 
+    def check_text(self, field, value):
+        super().check_text(field, value)
+        if field.name == "body":
+            check_body(value)
+
     def mark_reviewed(self, today=None):
         """Records a review today and sets the next one a review period ahead."""
         self.last_reviewed = today or timezone.localdate()
@@ -173,8 +222,11 @@ class Feedback(models.Model):
         return f"{answer} on {self.path}"
 
 
-class Redirect(models.Model):
-    """An old address kept working after a slug changed (created automatically)."""
+class Redirect(PlainText):
+    """An old address kept working after a slug changed (made automatically, or by an editor).
+
+    Both ends must be paths on this site, and the old one must be free (see `sitepaths`).
+    """
 
     old_path = models.CharField(
         max_length=300, unique=True, help_text="The address that moved, e.g. /guidance/old-name/."
@@ -187,6 +239,42 @@ class Redirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.new_path}"
+
+    def clean(self):
+        errors = {}
+        if self.new_path and not is_site_path(self.new_path):
+            errors["new_path"] = (
+                "The new address must be an address on this site: a path starting with a "
+                "single /, such as /guidance/researchers/."
+            )
+        elif self.new_path and self.new_path == self.old_path:
+            errors["new_path"] = "The new address must differ from the old one."
+        problem = why_taken(self.old_path) if self.old_path else None
+        if problem:
+            errors["old_path"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+
+class RateLimitHit(models.Model):
+    """One request counted against a rate limit (`embedded.ratelimit`), until it expires.
+
+    Kept in the database so every process counts the same requests, and nothing a
+    reader does (filling a cache, say) can make the site forget them. The key is the
+    limit's name and a keyed hash of the client's address, never the address itself.
+    """
+
+    key = models.CharField(max_length=100)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "expires_at"], name="ratelimit_key_expiry"),
+            models.Index(fields=["expires_at"], name="ratelimit_expiry"),
+        ]
+
+    def __str__(self):
+        return self.key
 
 
 class SearchEntry(models.Model):

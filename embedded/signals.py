@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from embedded.caching import bump_content_version
 
 CONTENT_APPS = {"embedded", "guidance", "casestudies"}
-NOT_CONTENT = {"feedback", "searchentry"}
+NOT_CONTENT = {"feedback", "searchentry", "ratelimithit"}
 
 
 def is_content(model):
@@ -46,7 +46,8 @@ def remember_old_paths(sender, instance, raw=False, **kwargs):
 @receiver(post_save)
 def redirect_moved_paths(sender, instance, raw=False, **kwargs):
     old_paths = getattr(instance, "_old_paths", None)
-    if raw or not old_paths:
+    # Only live content: a redirect to a draft or scheduled item would reveal its address.
+    if raw or not old_paths or not instance.is_live:
         return
     from embedded.models import Redirect
 

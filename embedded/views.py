@@ -1,8 +1,6 @@
-import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -16,6 +14,8 @@ from django.views.static import serve
 from embedded.caching import mark_private, public_page
 from embedded.forms import FeedbackForm
 from embedded.models import Page
+from embedded.plaintext import strip_unprintable
+from embedded.ratelimit import RateLimit
 from embedded.search import search
 
 RESULTS_PER_PAGE = 10
@@ -74,28 +74,12 @@ def robots_txt(request):
     return response
 
 
-def _client_key(request):
-    address = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded and settings.TRUSTED_PROXY_COUNT:
-        hops = [hop.strip() for hop in forwarded.split(",")]
-        address = hops[max(len(hops) - settings.TRUSTED_PROXY_COUNT, 0)]
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
-    return f"feedback-rate:{digest}"
-
-
-def _over_rate_limit(request):
-    key = _client_key(request)
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > settings.FEEDBACK_RATE_LIMIT
+# "Was this page helpful?": a few answers an hour from one client, counted by every process.
+FEEDBACK_LIMIT = RateLimit("feedback", limit=lambda: settings.FEEDBACK_RATE_LIMIT)
 
 
 def _safe_path(request, path):
+    path = strip_unprintable(path)
     if path and path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
         return path
     return "/"
@@ -108,7 +92,7 @@ def _safe_path(request, path):
 def feedback(request):
     form = FeedbackForm(request.POST)
     back = _safe_path(request, request.POST.get("path", ""))
-    if _over_rate_limit(request):
+    if not FEEDBACK_LIMIT.allow(request):
         response = render(
             request,
             "embedded/feedback.html",

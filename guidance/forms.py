@@ -5,11 +5,11 @@ prefetched), checks what was sent, and turns it into something to show once:
 a tailored `JobDescription`, or a researcher's strengths and development areas.
 """
 
-import re
 from dataclasses import dataclass
 
 from django import forms
 
+from embedded.plaintext import strip_unprintable
 from guidance.models import Competency
 from guidance.wordfile import (
     DETAIL_LABELS,
@@ -25,8 +25,6 @@ ADDED_SLOTS = 5
 NAME_LENGTH = 200
 TEXT_LENGTH = 500
 CRITERION_PARTS = ("name", "description", "kind", "requirement")
-# Characters a Word file cannot hold (and no one types on purpose).
-UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 class PlainTextField(forms.CharField):
@@ -45,7 +43,7 @@ class PlainTextField(forms.CharField):
         super().__init__(label=label, max_length=max_length, error_messages=messages, **kwargs)
 
     def to_python(self, value):
-        return " ".join(UNPRINTABLE.sub("", super().to_python(value)).split())
+        return " ".join(strip_unprintable(super().to_python(value)).split())
 
 
 def _choices_message(message):

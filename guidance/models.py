@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import Publishable, PublishableQuerySet
+from embedded.models import PlainText, Publishable, PublishableQuerySet
 
 
 class Guide(Publishable):
@@ -58,6 +58,9 @@ class GuidePartQuerySet(PublishableQuerySet):
         """Live parts of live guides: a part of a draft or scheduled guide is not public."""
         guide_is_live = Guide.objects.published().filter(pk=models.OuterRef("guide"))
         return super().published().filter(models.Exists(guide_is_live))
+
+    def previewed_with(self):
+        return [GuidePart, Guide]
 
 
 class GuidePart(Publishable):
@@ -116,7 +119,7 @@ class RoleProfile(Publishable):
         return [reverse(f"guidance:{name}", args=[self.slug]) for name in names]
 
 
-class ProfileItem(models.Model):
+class ProfileItem(PlainText):
     """Something a role profile lists, in order, optionally explained by a guide part."""
 
     profile = models.ForeignKey(

@@ -10,7 +10,7 @@ template.
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -21,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from embedded.plaintext import strip_unprintable as printable
 from guidance.models import Competency
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -120,6 +121,21 @@ class JobDescription:
     criteria: list
     tailored: bool = False
 
+    def __post_init__(self):
+        """A Word file cannot hold control characters: text that got in some other way
+        than the admin (which refuses them) loses them here."""
+        self.title = printable(self.title)
+        self.details = {label: printable(value) for label, value in self.details.items()}
+        self.areas = [
+            replace(area, name=printable(area.name), items=[printable(i) for i in area.items])
+            for area in self.areas
+        ]
+        self.relationships = [(printable(who), printable(how)) for who, how in self.relationships]
+        self.criteria = [
+            replace(each, name=printable(each.name), description=printable(each.description))
+            for each in self.criteria
+        ]
+
     @classmethod
     def from_profile(cls, profile):
         """The profile as published (its related items prefetched, with their guide parts)."""
@@ -163,10 +179,10 @@ def document(job, base_url):
     _two_columns(doc, list(job.details.items()), widths=(Mm(45), Mm(125)), bold_first=True)
 
     doc.add_heading("Purpose of the post", level=1)
-    doc.add_paragraph(job.profile.purpose)
+    doc.add_paragraph(printable(job.profile.purpose))
 
     doc.add_heading("Context", level=1)
-    BodyWriter(doc, base_url).write(job.profile.body_html)
+    BodyWriter(doc, base_url).write(printable(job.profile.body_html))
 
     doc.add_heading("Main responsibilities", level=1)
     for area in job.areas:
@@ -198,7 +214,7 @@ def _note(job, base_url):
     origin = "is adapted from" if job.tailored else "comes from"
     return (
         f"This job description {origin} the Embedded Research project's role profile for an "
-        f"{job.profile.title.lower()} ({source}), last reviewed on {reviewed}. "
+        f"{printable(job.profile.title).lower()} ({source}), last reviewed on {reviewed}. "
         "Adapt it to your post and your organisation's own template. Set the band or grade "
         "through your organisation's job evaluation process (for NHS posts, Agenda for Change)."
     )

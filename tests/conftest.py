@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from embedded.caching import VERSION_KEY, local
@@ -32,8 +33,10 @@ def clean_cache():
 
 @pytest.fixture
 def staff_client(client, django_user_model):
+    """Signed in as an editor: staff, in the Editors group."""
     user = django_user_model.objects.create_user(
         "editor", "editor@example.org", "a-long-test-password", is_staff=True
     )
+    user.groups.add(Group.objects.get(name="Editors"))
     client.force_login(user)
     return client

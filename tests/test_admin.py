@@ -353,3 +353,36 @@ def test_staff_who_may_only_view_cannot_revert_from_history(viewer_client):
     assert response.status_code == 403
     page.refresh_from_db()
     assert page.title == "Second title"
+
+
+def test_a_body_over_the_length_limit_gets_a_clear_error_and_keeps_the_text(
+    editor_client, settings
+):
+    settings.MARKDOWN_MAX_LENGTH = 50
+    obj = part()
+    url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
+    long_body = ("A sentence that goes on. " * 3).strip()
+    response = editor_client.post(url, change_form_data(obj, body=long_body))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The text is 74 characters long; a page can hold at most 50." in html
+    assert long_body in html  # nothing the editor wrote is lost
+    assert part().body == obj.body
+
+
+def test_a_body_nested_too_deeply_gets_a_clear_error(editor_client):
+    obj = part()
+    url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
+    deep = "".join("  " * level + f"- level {level}\n" for level in range(8))
+    response = editor_client.post(url, change_form_data(obj, body=deep))
+    assert response.status_code == 200
+    assert "nested too deeply to show" in response.content.decode()
+    assert part().body == obj.body
+
+
+def test_the_preview_explains_a_body_over_the_length_limit(editor_client, settings):
+    settings.MARKDOWN_MAX_LENGTH = 50
+    response = editor_client.post("/admin/markdownx/markdownify/", {"content": "## x\n" * 20})
+    assert response.status_code == 200
+    assert b"a page can hold at most 50" in response.content
+    assert b"<h2" not in response.content

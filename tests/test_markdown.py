@@ -1,11 +1,13 @@
 """The Markdown pipeline: what an editor writes is shown, and nothing an attacker writes runs."""
 
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from embedded.markdown import markdownify, render
+from embedded.markdown import check_body, markdownify, render
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -168,3 +170,126 @@ def test_classes_other_than_our_own_are_removed():
 def test_headings_with_ampersands_are_listed_once_escaped():
     contents = render("## Fish & chips\n\ntext\n\n## Q&A\n\ntext").contents
     assert [heading["title"] for heading in contents] == ["Fish & chips", "Q&A"]
+
+
+# Hostile input: every body an editor can save renders in full, quickly.
+
+
+def repeat(unit, length):
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+def deepest_lists(length):
+    """Five lists inside one another (the most allowed), repeated to fill the length."""
+    block = "".join("  " * depth + f"- item{depth}\n" for depth in range(5)) + "\n"
+    return repeat(block, length)
+
+
+HOSTILE = {
+    # name: (make the body from the limit, check what was rendered)
+    "unmatched [": (lambda n: "[" * n, lambda html, n: html.count("[") == n),
+    "unmatched ![": (lambda n: repeat("![", n), lambda html, n: html.count("![") == n // 2),
+    "emphasis and brackets": (lambda n: repeat("*[", n), lambda html, n: html.count("[") == n // 2),
+    "brackets then one ]": (lambda n: "[" * (n - 1) + "]", lambda html, n: "[" * 100 in html),
+    "nested brackets": (
+        lambda n: repeat("[[[[[[[[[[a]]]]]]]]]](", n),
+        lambda html, n: html.count("a") == n // 22 or html.count("a") == n // 22 + 1,
+    ),
+    "unclosed links": (lambda n: repeat("[a](", n), lambda html, n: "[a](" in html),
+    "run of *": (lambda n: "a" + "*" * (n - 1), lambda html, n: html.count("*") == n - 1),
+    "emphasis openers": (lambda n: repeat("*a ", n), lambda html, n: html.count("*") > n // 4),
+    "underscores": (lambda n: repeat("_a ", n), lambda html, n: html.count("_") > n // 4),
+    "run of backticks": (lambda n: "a" + "`" * (n - 1), lambda html, n: html.count("`") == n - 1),
+    "code spans": (lambda n: repeat("`a ``", n), lambda html, n: "<code>" in html),
+    "run of <": (lambda n: "<" * n, lambda html, n: html.count("&lt;") == n),
+    "tag openers": (lambda n: repeat("<a ", n), lambda html, n: html.count("&lt;a") >= n // 3),
+    "backslashes": (lambda n: "\\" * n, lambda html, n: html.count("\\") == n // 2),
+    "headings": (lambda n: repeat("## a\n", n), lambda html, n: f'id="a_{n // 5 - 1}"' in html),
+    "table rows": (
+        lambda n: "| a | b |\n|---|---|\n" + repeat("| x | y |\n", n - 20),
+        lambda html, n: html.count("<tr>") > n // 11,
+    ),
+    "deep quotes": (
+        lambda n: repeat("> " * 11 + "deep\n", n),
+        lambda html, n: html.count("deep") == n // 27 or html.count("deep") == n // 27 + 1,
+    ),
+    "deep lists": (deepest_lists, lambda html, n: "item4" in html),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_the_most_hostile_body_that_can_be_saved_renders_in_under_a_second(settings, name):
+    """CPU time, not wall time: on a shared machine wall time measures the neighbours too."""
+    make, rendered_in_full = HOSTILE[name]
+    length = settings.MARKDOWN_MAX_LENGTH
+    body = make(length)
+    assert len(body) == length
+    check_body(body)  # an editor can save it
+    started = time.process_time()
+    html = render(body).html
+    assert time.process_time() - started < 1.0
+    assert rendered_in_full(html, length), html[:300]
+
+
+@pytest.mark.parametrize("depth", [12, 100, 5000])
+def test_deep_nesting_is_refused_with_a_message_not_a_crash(depth):
+    lists = "".join("  " * level + "- x\n" for level in range(min(depth, 100)))
+    for body in ["> " * depth + "text", lists]:
+        assert "<blockquote>" in render(body).html or "<ul>" in render(body).html
+        with pytest.raises(ValidationError, match="nested too deeply"):
+            check_body(body)
+
+
+def test_the_deepest_nesting_allowed_keeps_all_its_text():
+    body = "".join("  " * depth + f"- item{depth}\n" for depth in range(5))
+    check_body(body)
+    assert all(f"item{depth}" in render(body).html for depth in range(5))
+    check_body("> " * 11 + "quoted")
+    assert "quoted" in render("> " * 11 + "quoted").html
+
+
+def test_a_body_over_the_limit_is_refused_with_a_clear_message(settings):
+    settings.MARKDOWN_MAX_LENGTH = 1000
+    check_body("x" * 1000)
+    with pytest.raises(ValidationError) as error:
+        check_body("x" * 1001)
+    assert error.value.messages == [
+        "The text is 1,001 characters long; a page can hold at most 1,000. "
+        "Shorten it, or split it into more than one page or part."
+    ]
+
+
+def test_repeated_and_accented_headings_keep_the_ids_they_had():
+    """As Python-Markdown made them, so links to sections made before keep working."""
+    html = render("## Café crème\n\n## Dup\n\n## Dup\n\n## Dup_1\n\n## Dup\n\n## !!!").html
+    ids = re.findall(r'<h2 id="([^"]+)"', html)
+    assert ids == ["cafe-creme", "dup", "dup_1", "dup_2", "dup_3", "_1"]
+
+
+def test_markdown_features_editors_use_all_render():
+    body = (
+        "## Section\n\nSome **bold**, *italic* and `code`.  \nA new line.\n\n"
+        "1. First\n2. Second\n\n- Bullet\n    - Nested\n\n> A quote\n\n"
+        '[A link](/about/) and ![An image](/media/uploads/x.png "Title")\n\n---\n\n'
+        "| Left | Right |\n|:-----|------:|\n| a | b |\n"
+    )
+    html = render(body).html
+    for expected in [
+        '<h2 id="section">',
+        "<strong>bold</strong>",
+        "<em>italic</em>",
+        "<code>code</code>",
+        "<br>",
+        "<ol>",
+        "<li>First</li>",
+        "<ul>",
+        "<blockquote>",
+        '<a href="/about/">A link</a>',
+        'alt="An image"',
+        'title="Title"',
+        "<hr>",
+        '<th align="left" scope="col">Left</th>',
+        '<td align="right">b</td>',
+    ]:
+        assert expected in html, expected
+    assert re.search(r"<li>Bullet\s*<ul>\s*<li>Nested</li>", html)

@@ -5,15 +5,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from embedded.content import registry
+from embedded.permissions import may_view
 
 register = template.Library()
 
 
 @register.simple_tag
-def review_queue(within_days=30):
+def review_queue(user, within_days=30):
+    """What `user` may view that is overdue for review or due within `within_days`."""
     today = timezone.localdate()
     queue = {"overdue": [], "soon": []}
     for model in registry.models:
+        if not may_view(user, model):
+            continue
         meta = model._meta
         for item in model.objects.due_for_review(within_days).order_by("next_review_due"):
             entry = {
