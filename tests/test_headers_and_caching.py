@@ -176,7 +176,7 @@ QUERY_BUDGET = {
     "/": 1,
     "/guidance/": 1,
     "/guidance/researchers/": 2,
-    "/guidance/researchers/what-the-role-is-like/": 5,
+    "/guidance/researchers/what-the-role-is-like/": 4,
     "/guidance/researchers/print/": 2,
     "/roles/embedded-researcher/": 4,
     "/roles/embedded-researcher/build/": 4,
