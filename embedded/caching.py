@@ -32,7 +32,7 @@ from functools import cached_property, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
@@ -310,7 +310,7 @@ def cached_response(request):
         return None  # SecurityMiddleware sends it to HTTPS
     try:
         key = page_key(request)
-    except DisallowedHost:
+    except SuspiciousOperation:  # a bad host, too many fields: the site answers 400
         return None
     try:
         page = stored_page(key)

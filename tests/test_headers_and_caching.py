@@ -388,6 +388,13 @@ def test_a_disallowed_host_is_refused_even_for_a_cached_page(client):
     assert client.get("/about/", headers={"host": "evil.example"}).status_code == 400
 
 
+def test_a_query_with_too_many_fields_gets_400_with_the_security_headers(client):
+    client.get("/about/")
+    response = client.get("/about/?" + "&".join(f"f{number}=x" for number in range(1001)))
+    assert response.status_code == 400
+    assert_site_headers(response)
+
+
 def test_the_page_cache_keeps_only_as_many_pages_as_configured(client, settings):
     settings.PAGE_CACHE_LOCAL_ENTRIES = 2
     for url in ["/about/", "/privacy/", "/contact/"]:
