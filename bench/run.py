@@ -119,7 +119,8 @@ class Server:
 
 def wrk(url, connections=16, seconds=DURATION):
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", HTTPS, url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+         "-H", HTTPS, url],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     try:
@@ -134,7 +135,7 @@ def to_ms(value):
 
 
 def parse_wrk(output):
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
     return {
@@ -150,9 +151,10 @@ def parse_wrk(output):
 def measure(targets):
     """Each target in turn, RUNS rounds; each target's median round by requests/s."""
     rounds = {name: [] for name in targets}
-    for _ in range(RUNS):
+    for number in range(1, RUNS + 1):
         for name, url in targets.items():
             rounds[name].append(wrk(url))
+            print(f"round {number}, {name}: {rounds[name][-1]['rps']:,.0f}/s", flush=True)
     return {
         name: sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
         for name, runs in rounds.items()
