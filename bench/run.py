@@ -1,38 +1,49 @@
-"""`make bench`: the site under real HTTP load, against its own baselines.
+"""`make bench`: the site under real HTTP load, against a bare Django view on the same server.
 
-Starts gunicorn with production settings on PostgreSQL (and Redis, as in
-production) with the shipped content, and measures it with wrk over loopback:
-requests per second and p50/p99 latency for the home page, a guide part, the
-case study list with a filter and a search, beside two baselines served by the
-same gunicorn: the guide part's bytes as a static file through whitenoise, and
-a bare Django view returning the same bytes. Then it times uncached guide part
-renders in-process, holds 50 connections for 30 seconds to check for errors,
-weighs a guide part page, and runs the search benchmark. Results are printed
-and written to bench-results/latest.md.
+Creates a PostgreSQL database (embedded_bench), loads the shipped content and
+collects static files, then starts three gunicorns with the shipped
+gunicorn.conf.py (2 workers x 4 threads) and production settings:
+
+- the site, with Redis as its shared page store, as in production;
+- the baseline: a bare Django view returning the guide part's bytes behind
+  only the middleware `startproject` gives (bench/bare_settings.py);
+- the site with no page store at all, so every request renders its page
+  (bench/uncached_settings.py).
+
+wrk measures each page over loopback for BENCH_SECONDS (5), in turn, in
+BENCH_RUNS (3) rounds, and reports each page's median round: requests per
+second, p50 and p99 latency, and the ratio to the bare view measured in the
+same rounds. Absolute numbers on a shared machine swing from day to day; the
+ratio is the figure to compare. The guide part's bytes are also served as a
+static file through whitenoise, the floor for any Python answer. Then 50
+connections are held for 30 seconds to check for errors, a guide part is
+weighed, and bench/search.py times search. Results are printed and written to
+bench-results/latest.md.
 """
 
+import contextlib
+import datetime
 import gzip
 import os
 import re
 import shutil
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get(
     "BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 DATABASE = "embedded_bench"
-PORT = 8765
-BASE = f"http://127.0.0.1:{PORT}"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_PREFIX = f"embedded-bench-{os.getpid()}"
 DURATION = os.environ.get("BENCH_SECONDS", "5")
-# Two cores share wrk, gunicorn, PostgreSQL and Redis, so single runs swing a lot:
-# each page is measured this many times and the median run reported.
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PART = "/guidance/nhs-organisations/recruiting-employing-and-hosting/"
 PAGES = {
@@ -40,21 +51,23 @@ PAGES = {
     "guide part": PART,
     "case studies, filtered": "/case-studies/?setting=acute-trust",
     "search": "/search/?q=honorary+contract",
-    "baseline: static file (whitenoise)": "/static/bench/page.html",
-    "baseline: bare Django view": "/bench/bare/",
 }
+STATIC_PAGE = "/static/bench/page.html"
+BARE_VIEW = "/bench/bare/"
+HTTPS = "X-Forwarded-Proto: https"
 
 
-def production_env():
+def production_env(**extra):
     return {
         **{key: value for key, value in os.environ.items() if key != "DJANGO_DEBUG"},
         "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + f"/{DATABASE}",
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
-        "DJANGO_ROOT_URLCONF": "bench.urls",
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": REDIS_PREFIX,
         "GUNICORN_ACCESS_LOG": "",
         "DJANGO_LOG_LEVEL": "WARNING",
+        **extra,
     }
 
 
@@ -71,54 +84,49 @@ def prepare(env):
     manage("collectstatic", "--no-input", "-v", "0", env=env)
 
 
-def start(env):
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gunicorn.conf.py",
-            "embedded.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
+class Server:
+    """gunicorn with the shipped configuration, on a free port, answering `ready` when up."""
+
+    def __init__(self, env, ready="/healthz"):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "embedded.wsgi",
+             "--bind", "127.0.0.1:0"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
         try:
-            if fetch("/healthz"):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+            for line in self.process.stderr:
+                if match := re.search(r"Listening at: (http://\S+)", line):
+                    self.base = match.group(1)
+                    break
+            else:
+                raise SystemExit("gunicorn did not start")
+            # Keep reading its log, so that it never blocks on a full pipe.
+            threading.Thread(target=self.process.stderr.read, daemon=True).start()
+            self.fetch(ready)
+        except BaseException:
+            self.stop()
+            raise
+
+    def fetch(self, path):
+        request = urllib.request.Request(self.base + path, headers={"X-Forwarded-Proto": "https"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
 
 
-def fetch(path):
-    request = urllib.request.Request(BASE + path, headers={"X-Forwarded-Proto": "https"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.read()
-
-
-def wrk(path, connections=16, seconds=DURATION):
+def wrk(url, connections=16, seconds=DURATION):
     result = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-H",
-            "X-Forwarded-Proto: https",
-            BASE + path,
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return parse_wrk(result.stdout)
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+         "-H", HTTPS, url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    try:
+        return parse_wrk(result.stdout)
+    except (AttributeError, KeyError):
+        raise SystemExit(f"Could not read wrk's report:\n{result.stdout}") from None
 
 
 def to_ms(value):
@@ -127,7 +135,7 @@ def to_ms(value):
 
 
 def parse_wrk(output):
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
     return {
@@ -140,42 +148,38 @@ def parse_wrk(output):
     }
 
 
-RENDER_SCRIPT = """
-import statistics, time
-from django.core.cache import cache
-from embedded.caching import VERSION_KEY, local
-from django.test import Client
-client = Client(HTTP_HOST="localhost", headers={"x-forwarded-proto": "https"})
-timings = []
-for _ in range(200):
-    cache.clear()  # no stored pages; the content version is known, as on a running site
-    local.clear()
-    cache.set(VERSION_KEY, "bench", timeout=None)
-    start = time.perf_counter()
-    response = client.get("%s")
-    timings.append((time.perf_counter() - start) * 1000)
-    assert response.status_code == 200, response.status_code
-timings.sort()
-print(f"{statistics.median(timings):.2f} {timings[int(len(timings) * 0.95)]:.2f}")
-"""
+def measure(targets):
+    """Each target in turn, RUNS rounds; each target's median round by requests/s."""
+    rounds = {name: [] for name in targets}
+    for number in range(1, RUNS + 1):
+        for name, url in targets.items():
+            rounds[name].append(wrk(url))
+            print(f"round {number}, {name}: {rounds[name][-1]['rps']:,.0f}/s", flush=True)
+    return {
+        name: sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+        for name, runs in rounds.items()
+    }
 
 
-def uncached_render_ms(env):
-    env = {**env, "REDIS_URL": ""}  # a local-memory cache, cleared before every request
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", RENDER_SCRIPT % PART],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
-    if out.returncode:
-        raise SystemExit(out.stderr)
-    median, p95 = out.stdout.strip().splitlines()[-1].split()
-    return float(median), float(p95)
-
-
-def page_weight():
-    html = fetch(PART)
+def page_weight(html):
     css = next((ROOT / "staticfiles" / "css").glob("main.*.css")).read_bytes()
     return len(gzip.compress(html)), len(gzip.compress(css)), len(html), len(css)
+
+
+def load_average():
+    with contextlib.suppress(OSError):
+        return Path("/proc/loadavg").read_text().split()[:3]
+    return ["?", "?", "?"]
+
+
+def table(title, results, bare):
+    lines = [f"| {title} | requests/s | p50 ms | p99 ms | vs bare view |", "|---|---|---|---|---|"]
+    for name, result in results.items():
+        lines.append(
+            f"| {name} | {result['rps']:,.0f} | {result['p50']:.2f} | {result['p99']:.2f} "
+            f"| {result['rps'] / bare:.2f} |"
+        )
+    return lines
 
 
 def main():
@@ -183,66 +187,69 @@ def main():
         raise SystemExit("make bench needs wrk, the HTTP load generator: apt-get install wrk")
     env = production_env()
     prepare(env)
-    server = start(env)
+    page_file = ROOT / "staticfiles" / "bench" / "page.html"
+    page_file.parent.mkdir(parents=True, exist_ok=True)
+    before = load_average()
+    servers = []
     try:
-        page = fetch(PART)
-    finally:
-        server.terminate()
-        server.wait()
-    baseline = ROOT / "staticfiles" / "bench" / "page.html"
-    baseline.parent.mkdir(parents=True, exist_ok=True)
-    baseline.write_bytes(page)
-    server = start(env)
-    results, lines = {}, []
-    try:
-        for name, path in PAGES.items():
-            fetch(path)  # warm the cache, as readers would
-            runs = sorted((wrk(path) for _ in range(RUNS)), key=lambda run: run["rps"])
-            results[name] = runs[len(runs) // 2]
-        load = wrk(PART + "?load", connections=50, seconds=30)
-        gz_html, gz_css, raw_html, raw_css = page_weight()
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(baseline.parent, ignore_errors=True)
-    render_median, render_p95 = uncached_render_ms(env)
-
-    bare = results["baseline: bare Django view"]["rps"]
-    static = results["baseline: static file (whitenoise)"]["rps"]
-    lines.append(
-        f"{len(page):,} byte guide part; wrk -t2 -c16, median of {RUNS} runs of {DURATION}s "
-        "on loopback, "
-        "gunicorn 2 workers x 4 threads, PostgreSQL + Redis, production settings.\n"
-    )
-    lines.append("| page | requests/s | p50 ms | p99 ms | vs bare view | vs static file |")
-    lines.append("|---|---|---|---|---|---|")
-    for name, result in results.items():
-        lines.append(
-            f"| {name} | {result['rps']:,.0f} | {result['p50']:.2f} | {result['p99']:.2f} "
-            f"| {result['rps'] / bare:.0%} | {result['rps'] / static:.0%} |"
+        uncached = Server(production_env(DJANGO_SETTINGS_MODULE="bench.uncached_settings"))
+        servers.append(uncached)
+        page = uncached.fetch(PART)
+        page_file.write_bytes(page)  # before the site starts, so whitenoise finds it
+        site = Server(env)
+        servers.append(site)
+        bare_env = production_env(
+            DJANGO_SETTINGS_MODULE="bench.bare_settings", BENCH_PAGE=str(page_file)
         )
-    lines.append("")
-    lines.append(
-        f"Uncached guide part, rendered in-process (200 runs): median {render_median:.2f} ms, "
-        f"p95 {render_p95:.2f} ms of server time."
-    )
-    socket_errors = f", socket errors: {load['socket_errors']}" if load["socket_errors"] else ""
-    lines.append(
-        f"Load test, 50 connections for 30 s on a guide part: {load['requests']:,} requests, "
-        f"{load['rps']:,.0f}/s, p99 {load['p99']:.2f} ms, "
-        f"{load['errors']} error responses{socket_errors}."
-    )
-    lines.append(
+        bare = Server(bare_env, ready=BARE_VIEW)
+        servers.append(bare)
+        if not site.fetch(PART) == bare.fetch(BARE_VIEW) == page:
+            raise SystemExit("The bare view does not return the guide part's bytes.")
+        for path in PAGES.values():
+            site.fetch(path)  # cached, as readers would find them
+        cached = measure(
+            {
+                **{name: site.base + path for name, path in PAGES.items()},
+                "baseline: bare Django view": bare.base + BARE_VIEW,
+                "baseline: static file (whitenoise)": site.base + STATIC_PAGE,
+            }
+        )
+        rendered = measure({name: uncached.base + path for name, path in PAGES.items()})
+        load = wrk(site.base + PART, connections=50, seconds=30)
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(page_file.parent, ignore_errors=True)
+        store = redis.Redis.from_url(REDIS_URL)
+        for key in store.scan_iter(match=f"{REDIS_PREFIX}*"):
+            store.delete(key)
+    after = load_average()
+
+    bare_rps = cached["baseline: bare Django view"]["rps"]
+    gz_html, gz_css, raw_html, raw_css = page_weight(page)
+    lines = [
+        f"{datetime.date.today():%Y-%m-%d}, {os.cpu_count()} cores, load average "
+        f"{' '.join(before)} before and {' '.join(after)} after; {len(page):,} byte guide part; "
+        f"wrk -t2 -c16 on loopback, median of {RUNS} rounds of {DURATION}s; gunicorn "
+        "2 workers x 4 threads, PostgreSQL, Redis, production settings.",
+        "",
+        *table("page (cached)", cached, bare_rps),
+        "",
+        *table("page (rendered every time)", rendered, bare_rps),
+        "",
+        f"Load test, 50 connections for 30 s on a cached guide part: {load['requests']:,} "
+        f"requests, {load['rps']:,.0f}/s, p99 {load['p99']:.2f} ms, {load['errors']} error "
+        f"responses{', socket errors: ' + load['socket_errors'] if load['socket_errors'] else ''}.",
         f"Page weight of a guide part: {gz_html + gz_css:,} bytes compressed "
         f"(HTML {gz_html:,} + CSS {gz_css:,}; {raw_html + raw_css:,} uncompressed), "
-        "no JavaScript, no web fonts."
-    )
+        "no JavaScript, no web fonts.",
+    ]
     report = "\n".join(lines)
     print("\n" + report)
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "latest.md").write_text(report + "\n")
-    if (ROOT / "bench" / "search.py").exists():
+    if os.environ.get("BENCH_SEARCH", "1") == "1":
         subprocess.run([sys.executable, "bench/search.py"], cwd=ROOT, check=True)
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")

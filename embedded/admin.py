@@ -51,11 +51,10 @@ class VisibilityFilter(admin.SimpleListFilter):
         return [("live", "Live"), ("scheduled", "Scheduled"), ("draft", "Draft")]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         if self.value() == "live":
             return queryset.published()
         if self.value() == "scheduled":
-            return queryset.filter(status=Publishable.Status.PUBLISHED, published_at__gt=now)
+            return queryset.scheduled()
         if self.value() == "draft":
             return queryset.filter(status=Publishable.Status.DRAFT)
         return queryset

@@ -29,6 +29,10 @@ class PublishableQuerySet(models.QuerySet):
         """What the public may see: published, and not scheduled for later."""
         return self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published with a go-live time still to come: hidden from the public until then."""
+        return self.filter(status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def visible_to(self, user):
         """Staff who may view this kind of content see its drafts and scheduled items (to
         preview them); everyone else, what is live."""
@@ -308,3 +312,24 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ContentVersion(models.Model):
+    """The site-wide content version: one row that every web process reads.
+
+    `embedded.caching` stores each cached page with the token it was made under
+    and serves it only while this row holds the same token. The token changes
+    whenever any content is saved or deleted, and when `next_change_at` (the
+    moment the next scheduled item goes live) passes. Never edit it by hand.
+    """
+
+    token = models.CharField(max_length=32, help_text="Changes with every change to content.")
+    next_change_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next scheduled item goes live, if any is."
+    )
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="one_content_version")]
+
+    def __str__(self):
+        return self.token

@@ -72,16 +72,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers anonymous readers from the page cache before anything below runs,
+    # with the headers the middleware below gave the page when it was stored.
+    "embedded.middleware.PageCacheMiddleware",
+    # Headers every response needs, whatever made it (an error, a redirect,
+    # a refused method, a bad host): so these come before anything that answers.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "embedded.middleware.CacheControlMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "embedded.middleware.AllowedMethodsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "embedded.middleware.RedirectFallbackMiddleware",
     # Turns a database error raised by a view into the friendly 503 page.
@@ -89,8 +96,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Overridden only by `make bench`, which adds a bare baseline view.
-ROOT_URLCONF = os.environ.get("DJANGO_ROOT_URLCONF", "embedded.urls")
+ROOT_URLCONF = "embedded.urls"
 WSGI_APPLICATION = "embedded.wsgi.application"
 
 TEMPLATES = [
@@ -130,7 +136,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Caches: Redis is shared by every web container; local memory suits one process.
+# Caches: Redis is shared by every web container, so a page one renders serves
+# them all; without it each process keeps its own pages (see embedded/caching.py).
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -143,9 +150,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Each process keeps its own copies of recent pages, and asks the shared cache
-# for the content version at most this often (seconds): other processes see an
-# edit within this time, the one that saved it at once.
+# Each process keeps its own copies of recent pages, and reads the content
+# version from the database at most this often (seconds): other processes see
+# an edit within this time, the one that saved it at once.
 CONTENT_VERSION_CHECK_SECONDS = float(os.environ.get("CONTENT_VERSION_CHECK_SECONDS", "1"))
 PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "500"))
 

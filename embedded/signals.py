@@ -1,6 +1,5 @@
 """Any saved or deleted content changes the site-wide content version."""
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -24,10 +23,7 @@ def is_content(model):
 @receiver(m2m_changed)
 def content_changed(sender, **kwargs):
     if is_content(sender) or (kwargs.get("model") is not None and is_content(kwargs["model"])):
-        # Now, and again once the change is committed: a reader who arrived in
-        # between saw the old rows and may have cached them under the new version.
         bump_content_version()
-        transaction.on_commit(bump_content_version)
 
 
 # A changed slug keeps old links working: each content object lists the

@@ -1,8 +1,7 @@
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from embedded.caching import public_page
-from guidance.models import Guide
+from guidance.models import Guide, GuidePart
 
 GUIDANCE = ("Guidance", "/guidance/")
 HOME = ("Home", "/")
@@ -50,11 +49,21 @@ def guide_print(request, slug):
 
 @public_page
 def part(request, guide_slug, part_slug):
-    guide, parts = _guide_with_parts(request, guide_slug)
-    position = next((i for i, p in enumerate(parts) if p.slug == part_slug), None)
-    if position is None:
-        raise Http404("No such part in this guide")
-    current = guide.parts.defer("body").get(pk=parts[position].pk)
+    """Four queries: the part and its guide, the guide's parts, related parts, case studies."""
+    current = get_object_or_404(
+        GuidePart.objects.visible_to(request.user)
+        .select_related("guide")
+        .defer("body", "guide__body"),
+        guide__slug=guide_slug,
+        slug=part_slug,
+    )
+    guide = current.guide
+    parts = list(
+        guide.parts.visible_to(request.user)
+        .order_by("order", "pk")
+        .defer("body", "body_html", "contents")
+    )
+    position = next(i for i, p in enumerate(parts) if p.pk == current.pk)
     related_parts = (
         current.related_parts.visible_to(request.user)
         .select_related("guide")
