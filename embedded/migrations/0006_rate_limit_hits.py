@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("embedded", "0004_help_text_for_editors"),
+        ("embedded", "0005_content_version"),
     ]
 
     operations = [
