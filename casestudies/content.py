@@ -9,6 +9,7 @@ from guidance.content import find_part, part_path
 
 class CaseStudyKind(Kind):
     model = CaseStudy
+    tags = ["themes"]
     folder = "casestudies"
     fields = {
         "setting": choice(*CaseStudy.Setting.values),

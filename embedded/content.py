@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 from django.utils import timezone
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
 
 from embedded.markdown import render
 from embedded.models import Publishable
@@ -186,13 +188,25 @@ def read_source(path, root):
 
 
 class Kind:
-    """One content type as files: where its files live and how they map to a model.
+    """One content type: what it is made of, and how it lives as files.
 
-    Subclasses name the model, the folder and file pattern, their own front
+    Subclasses declare the model, the models an item owns (rows edited with
+    it, such as a role's competencies), its tags (many-to-many fields naming
+    things that are not content kinds themselves, such as a case study's
+    themes) and what editors may do with all of them in the admin. Everything
+    site-wide reads these declarations: cache invalidation and slug redirects
+    (`embedded.signals`), the sitemap, the scheduled-publication check and the
+    Editors group's permissions (`embedded.editors`).
+
+    For files, subclasses name the folder and file pattern, their own front
     matter fields, and how to find the object a file describes.
     """
 
     model = None
+    owned = ()
+    tags = ()
+    permissions = ("add", "change", "delete", "view")
+
     folder = ""
     pattern = "*.md"
     fields = {}
@@ -211,6 +225,30 @@ class Kind:
     @property
     def name(self):
         return self.model._meta.verbose_name
+
+    @property
+    def tag_models(self):
+        return [self.model._meta.get_field(name).related_model for name in self.tags]
+
+    @property
+    def models(self):
+        """Every model whose rows readers see as part of this kind: its own, owned and tags."""
+        return [self.model, *self.owned, *self.tag_models]
+
+    @property
+    def has_pages(self):
+        """Whether each item has an address of its own (and so a place in the sitemap)."""
+        return hasattr(self.model, "get_absolute_url")
+
+    def editor_permissions(self):
+        """(app label, codename) of each permission editors need: the declared actions on
+        every model of the kind, and reading the revision history of those that keep one."""
+        for model in self.models:
+            meta = model._meta
+            for action in self.permissions:
+                yield meta.app_label, f"{action}_{meta.model_name}"
+            if history := _history_model(model):
+                yield meta.app_label, f"view_{history._meta.model_name}"
 
     def paths(self, root):
         return sorted((Path(root) / self.folder).glob(self.pattern))
@@ -306,17 +344,43 @@ class Kind:
         return self.model.objects.all()
 
 
+def _history_model(model):
+    try:
+        return get_history_model_for_model(model)
+    except NotHistoricalModelError:
+        return None
+
+
 class Registry:
+    """Every content kind, registered by its app in `AppConfig.ready()`."""
+
     def __init__(self):
         self.kinds = []
+        self._content_models = None
 
     def register(self, kind):
         self.kinds.append(kind)
+        self._content_models = None
         return kind
 
     @property
     def models(self):
+        """Each kind's own model, in registry order."""
         return [kind.model for kind in self.kinds]
+
+    @property
+    def content_models(self):
+        """Every model whose rows readers see: each kind's model, what it owns, its tags."""
+        if self._content_models is None:
+            self._content_models = frozenset(m for kind in self.kinds for m in kind.models)
+        return self._content_models
+
+    def is_content(self, model):
+        return model in self.content_models
+
+    def editor_permissions(self):
+        for kind in self.kinds:
+            yield from kind.editor_permissions()
 
 
 registry = Registry()
@@ -347,7 +411,9 @@ def load(root):
             seen[identity] = source.relpath
             parsed.append((kind, source, values))
     counts = {kind.name: 0 for kind in registry.kinds}
-    with transaction.atomic():
+    from embedded.signals import bulk_change  # the signals read this module's registry
+
+    with transaction.atomic(), bulk_change():
         saved = []
         for kind, source, values in parsed:
             obj = kind.existing(values, source)

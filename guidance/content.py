@@ -11,7 +11,14 @@ from embedded.content import (
     text,
     text_set,
 )
-from guidance.models import Competency, Guide, GuidePart, RoleProfile
+from guidance.models import (
+    Competency,
+    Guide,
+    GuidePart,
+    Responsibility,
+    RoleProfile,
+    WorkingRelationship,
+)
 
 
 def find_part(path, source, key):
@@ -95,6 +102,7 @@ class GuidePartKind(Kind):
 
 class RoleProfileKind(Kind):
     model = RoleProfile
+    owned = [Responsibility, WorkingRelationship, Competency]
     folder = "roles"
     fields = {
         "purpose": text,
