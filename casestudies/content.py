@@ -10,6 +10,7 @@ from guidance.content import find_part, part_path
 class CaseStudyKind(Kind):
     model = CaseStudy
     tags = ["themes"]
+    keys = {"embedding_model": "model"}
     folder = "casestudies"
     fields = {
         "setting": choice(*CaseStudy.Setting.values),
@@ -39,7 +40,11 @@ class CaseStudyKind(Kind):
     def after_save(self, study, values, source):
         themes = []
         for name in values["themes"]:
-            theme, _ = Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+            theme = Theme.objects.filter(slug=slugify(name)).first()
+            if theme is None:
+                theme = Theme(name=name, slug=slugify(name))
+                self.validate(theme, source, ("themes",), {"name": (), "slug": ()})
+                theme.save()
             themes.append(theme)
         study.themes.set(themes)
         study.related_parts.set(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
@@ -31,7 +32,15 @@ class ContentError(Exception):
 
 
 class FieldError(ValueError):
-    """A front matter value of the wrong type or out of range."""
+    """A front matter value of the wrong type or out of range.
+
+    `at` is where inside the value the problem is, when it is a list or has
+    fields of its own: `(2, "items")` is the third entry's `items`.
+    """
+
+    def __init__(self, problem, at=()):
+        super().__init__(problem)
+        self.at = tuple(at)
 
 
 # Field parsers: each takes the YAML value and returns the Python value, or
@@ -99,8 +108,14 @@ def optional(parse):
 
 def text_list(value):
     if not isinstance(value, list):
-        raise FieldError("should be a list (lines starting with '- ')")
-    return [text(item) for item in value]
+        raise FieldError("should be a list (lines starting with '- '), not a single value")
+    parsed = []
+    for index, item in enumerate(value):
+        try:
+            parsed.append(text(item))
+        except FieldError as error:
+            raise FieldError(f"item {index + 1} {error}", at=(index,)) from None
+    return parsed
 
 
 def text_set(value):
@@ -117,19 +132,27 @@ def records(**schema):
         if not isinstance(value, list):
             raise FieldError("should be a list of entries")
         parsed = []
-        for number, item in enumerate(value, start=1):
+        for index, item in enumerate(value):
+            number = index + 1
             if not isinstance(item, dict):
-                raise FieldError(f"entry {number} should have fields {', '.join(parsers)}")
+                raise FieldError(
+                    f"entry {number} should have fields {', '.join(parsers)}", at=(index,)
+                )
             unknown = set(item) - set(parsers)
             missing = required - set(item)
             if unknown or missing:
                 problem = [f"unknown field {name!r}" for name in sorted(unknown)]
                 problem += [f"missing {name!r}" for name in sorted(missing)]
-                raise FieldError(f"entry {number}: {'; '.join(problem)}")
-            try:
-                parsed.append({key: parsers[key](item[key]) for key in item})
-            except FieldError as error:
-                raise FieldError(f"entry {number}: {error}") from None
+                at = (index, min(unknown)) if unknown else (index,)
+                raise FieldError(f"entry {number}: {'; '.join(problem)}", at=at)
+            entry = {}
+            for key in item:
+                try:
+                    entry[key] = parsers[key](item[key])
+                except FieldError as error:
+                    at = (index, key, *error.at)
+                    raise FieldError(f"entry {number}: {key!r} {error}", at=at) from None
+            parsed.append(entry)
         return parsed
 
     return parse
@@ -143,12 +166,23 @@ class Source:
     meta: dict
     body: str
     lines: dict
+    body_line: int = 1
 
-    def line_of(self, key):
-        return self.lines.get(key, 1)
+    def line_of(self, *at):
+        """The line of a front matter key, or of a place inside its value: `line_of("competencies",
+        2, "name")` is the third competency's name. The nearest enclosing line if not found."""
+        if at[:1] == ("body",):
+            return self.body_line
+        while at:
+            if at in self.lines:
+                return self.lines[at]
+            at = at[:-1]
+        return 1
 
-    def error(self, problem, key=None):
-        return ContentError(self.relpath, self.line_of(key) if key else 1, problem)
+    def error(self, problem, *at):
+        """A ContentError on the line of `at` (see `line_of`), or on the first line."""
+        at = tuple(part for part in at if part is not None)
+        return ContentError(self.relpath, self.line_of(*at) if at else 1, problem)
 
     @property
     def stem(self):
@@ -183,8 +217,33 @@ def read_source(path, root):
         raise ContentError(relpath, line, problem) from None
     if not isinstance(meta, dict):
         raise ContentError(relpath, 2, "the front matter should be a list of 'field: value' lines")
-    lines = {key.value: key.start_mark.line + 2 for key, _ in node.value}
-    return Source(relpath=relpath, meta=meta, body=body.strip() + "\n", lines=lines)
+    before_body = raw[: match.start(2)] + body[: len(body) - len(body.lstrip())]
+    return Source(
+        relpath=relpath,
+        meta=meta,
+        body=body.strip() + "\n",
+        lines=dict(_key_lines(node)),
+        body_line=before_body.count("\n") + 1,
+    )
+
+
+def describe(at):
+    """A place in the front matter as an editor reads it: `'competencies' entry 3 'name'`."""
+    return " ".join(f"entry {part + 1}" if isinstance(part, int) else repr(part) for part in at)
+
+
+def _key_lines(node, at=()):
+    """(place, line) for every key and list entry in the front matter (line 1 is the `---`)."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = (*at, key.value)
+            yield here, key.start_mark.line + 2
+            yield from _key_lines(value, here)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            here = (*at, index)
+            yield here, item.start_mark.line + 2
+            yield from _key_lines(item, here)
 
 
 class Kind:
@@ -210,6 +269,7 @@ class Kind:
     folder = ""
     pattern = "*.md"
     fields = {}
+    keys = {}  # a model field whose front matter key has another name: {field: key}
 
     base_fields = {
         "title": text,
@@ -271,7 +331,7 @@ class Kind:
             try:
                 values[key] = allowed[key](value)
             except FieldError as error:
-                raise source.error(f"{key!r} {error}", key) from None
+                raise source.error(f"{key!r} {error}", key, *error.at) from None
         values["slug"] = values.get("slug", source.stem)
         if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", values["slug"]):
             raise source.error(
@@ -312,8 +372,25 @@ class Kind:
             if key in self.base_fields or key == "body":
                 setattr(obj, key, value)
         self.apply(obj, values, source)
+        self.validate(obj, source)
         obj.save()
         return obj
+
+    def validate(self, obj, source, at=(), keys=None):
+        """Checks the object as its model's rules say (lengths, choices, uniqueness) before it
+        is saved, so a bad value is named with its file and line instead of failing in the
+        database (or, on SQLite, being stored). `at` and `keys` place a child's fields in the
+        file: `at=("competencies", 2)` for the third competency."""
+        keys = {**self.keys, **(keys or {})}
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            if field == NON_FIELD_ERRORS:
+                raise source.error(" ".join(messages), *at) from None
+            key = keys.get(field, field)
+            place = (*at, *(key if isinstance(key, tuple) else (key,)))
+            raise source.error(f"{describe(place)}: {' '.join(messages)}", *place) from None
 
     def apply(self, obj, values, source):
         """Sets the kind's own fields on the object before it is saved."""
@@ -437,22 +514,43 @@ def dump(meta, body):
     return f"---\n{front}---\n{body.strip()}\n"
 
 
-def export(root):
-    """Writes every registered object back to files under `root`; returns the paths written.
+class NothingToExport(Exception):
+    """Deleting files was asked for, but the database holds no content to export."""
 
-    Files of a registered kind that no longer match an object (a slug changed,
-    a record was deleted) are removed, so the folder mirrors the database.
+
+@dataclass
+class Exported:
+    written: list
+    stale: list  # files of a registered kind that match no object (a slug changed, one deleted)
+    deleted: bool
+
+
+def export(root, delete=False):
+    """Writes every registered object back to files under `root`.
+
+    Files of a registered kind that no longer match an object are kept unless
+    `delete` is true, when they are removed so the folder mirrors the database;
+    never when the database holds no content at all (a fresh or wrong database
+    would otherwise empty the folder): that raises NothingToExport, before any
+    file is touched.
     """
     root = Path(root)
-    written = []
+    if delete and not any(kind.exported().exists() for kind in registry.kinds):
+        raise NothingToExport(
+            "The database holds no content, so no file was written or deleted. "
+            "Is this the right database? (`manage.py load_content` fills it from the files.)"
+        )
+    written, stale = [], []
     for kind in registry.kinds:
-        stale = set(kind.paths(root))
+        unmatched = set(kind.paths(root))
         for obj in kind.exported():
             path = root / kind.relpath(obj)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(dump(kind.front_matter(obj), obj.body), encoding="utf-8")
-            stale.discard(path)
+            unmatched.discard(path)
             written.append(path)
+        stale += sorted(unmatched)
+    if delete:
         for path in stale:
             path.unlink()
-    return written
+    return Exported(written=written, stale=stale, deleted=delete)

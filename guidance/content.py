@@ -9,6 +9,7 @@ from embedded.content import (
     records,
     registry,
     text,
+    text_list,
     text_set,
 )
 from guidance.models import (
@@ -106,9 +107,7 @@ class RoleProfileKind(Kind):
     folder = "roles"
     fields = {
         "purpose": text,
-        "responsibilities": records(
-            area=text, items=lambda v: [text(i) for i in v], **{"guide_part?": part_path}
-        ),
+        "responsibilities": records(area=text, items=text_list, **{"guide_part?": part_path}),
         "working_relationships": records(who=text, how=text, **{"guide_part?": part_path}),
         "competencies": records(
             kind=choice(*Competency.Kind.values),
@@ -127,28 +126,30 @@ class RoleProfileKind(Kind):
             path = entry.get("guide_part")
             return find_part(path, source, key) if path else None
 
+        def add(model, at, keys=None, **fields):
+            item = model(profile=profile, **fields)
+            self.validate(item, source, at, keys)
+            item.save()
+
         profile.responsibilities.all().delete()
         order = 0
-        for area in values["responsibilities"]:
-            for item in area["items"]:
+        for index, area in enumerate(values["responsibilities"]):
+            for number, item in enumerate(area["items"]):
                 order += 1
-                profile.responsibilities.create(
+                add(Responsibility, ("responsibilities", index), {"text": ("items", number)},
                     area=area["area"], text=item, order=order,
-                    guide_part=part(area, "responsibilities"),
-                )  # fmt: skip
+                    guide_part=part(area, "responsibilities"))  # fmt: skip
         profile.working_relationships.all().delete()
-        for order, entry in enumerate(values["working_relationships"], start=1):
-            profile.working_relationships.create(
-                who=entry["who"], how=entry["how"], order=order,
-                guide_part=part(entry, "working_relationships"),
-            )  # fmt: skip
+        for index, entry in enumerate(values["working_relationships"]):
+            add(WorkingRelationship, ("working_relationships", index),
+                who=entry["who"], how=entry["how"], order=index + 1,
+                guide_part=part(entry, "working_relationships"))  # fmt: skip
         profile.competencies.all().delete()
-        for order, entry in enumerate(values["competencies"], start=1):
-            profile.competencies.create(
+        for index, entry in enumerate(values["competencies"]):
+            add(Competency, ("competencies", index),
                 kind=entry["kind"], requirement=entry["requirement"], name=entry["name"],
-                description=entry["description"], order=order,
-                guide_part=part(entry, "competencies"),
-            )  # fmt: skip
+                description=entry["description"], order=index + 1,
+                guide_part=part(entry, "competencies"))  # fmt: skip
 
     def own_front_matter(self, profile):
         def with_part(entry, item):

@@ -1,5 +1,6 @@
 """Content as files: load_content and export_content."""
 
+import io
 import shutil
 from pathlib import Path
 
@@ -183,3 +184,83 @@ def test_the_loader_fills_an_empty_database(content_dir):
     call_command("load_content", dir=str(content_dir))
     assert Guide.objects.count() == 3
     assert CaseStudy.objects.filter(related_parts__isnull=False).distinct().count() >= 8
+
+
+def line_number(path, starting):
+    """The 1-based number of the first line of the file that starts with `starting`."""
+    lines = path.read_text().splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if line.lstrip().startswith(starting))
+
+
+def test_a_title_longer_than_its_field_allows_is_named_with_its_file_and_line(content_dir):
+    about = content_dir / "pages" / "about.md"
+    about.write_text(about.read_text().replace("title: About", "title: " + "Much longer " * 20, 1))
+    before = snapshot()
+    with pytest.raises(ContentError) as error:
+        load(content_dir)
+    assert error.value.path == "pages/about.md"
+    assert error.value.line == line_number(about, "title:")
+    assert "'title': Ensure this value has at most 200 characters" in str(error.value)
+    assert snapshot() == before
+
+
+def test_a_value_too_long_inside_a_list_is_named_with_its_own_line(content_dir):
+    role = content_dir / "roles" / "embedded-researcher.md"
+    text = role.read_text()
+    name = text.split("    name: ", 1)[1].split("\n", 1)[0]
+    role.write_text(text.replace(f"    name: {name}", f"    name: {name}{' and more' * 20}", 1))
+    before = snapshot()
+    with pytest.raises(ContentError) as error:
+        load(content_dir)
+    assert error.value.line == line_number(role, f"name: {name}")
+    assert "'competencies' entry 1 'name': Ensure this value has at most 100" in str(error.value)
+    assert snapshot() == before
+
+
+def test_a_single_value_where_a_list_belongs_is_refused_not_split_into_letters(content_dir):
+    role = content_dir / "roles" / "embedded-researcher.md"
+    lines = role.read_text().splitlines()
+    start = next(n for n, line in enumerate(lines) if line.strip() == "items:")
+    end = next(n for n in range(start + 1, len(lines)) if not lines[n].startswith("      - "))
+    lines[start:end] = ["    items: Research"]
+    role.write_text("\n".join(lines) + "\n")
+    before = snapshot()
+    with pytest.raises(ContentError) as error:
+        load(content_dir)
+    assert error.value.line == start + 1
+    assert "'items' should be a list" in str(error.value)
+    assert snapshot() == before
+
+
+def test_a_theme_name_too_long_is_named(content_dir):
+    study = content_dir / "casestudies" / "researcher-in-residence-acute-discharge.md"
+    text = study.read_text()
+    study.write_text(text.replace("themes:\n", "themes:\n  - " + "A very long theme " * 5 + "\n"))
+    with pytest.raises(ContentError) as error:
+        load(content_dir)
+    assert error.value.line == line_number(study, "themes:")
+    assert "'themes': Ensure this value has at most 60 characters" in str(error.value)
+
+
+def test_export_keeps_files_that_match_nothing_unless_told_to_delete(content_dir):
+    orphan = content_dir / "pages" / "no-longer-in-the-database.md"
+    orphan.write_text(GOOD_PAGE)
+    out = io.StringIO()
+    call_command("export_content", dir=str(content_dir), stdout=out)
+    assert orphan.read_text() == GOOD_PAGE
+    assert "Kept 1 files that match nothing" in out.getvalue()
+    assert "pages/no-longer-in-the-database.md" in out.getvalue()
+
+    call_command("export_content", dir=str(content_dir), delete=True, stdout=io.StringIO())
+    assert not orphan.exists()
+    assert (content_dir / "pages" / "about.md").exists()
+
+
+def test_export_never_deletes_files_when_the_database_holds_no_content(content_dir):
+    before = {path: path.read_bytes() for path in content_dir.rglob("*.md")}
+    for model in (CaseStudy, RoleProfile, GuidePart, Guide, Page):
+        model.objects.all().delete()
+    with pytest.raises(CommandError, match="The database holds no content"):
+        call_command("export_content", dir=str(content_dir), delete=True)
+    call_command("export_content", dir=str(content_dir), stdout=io.StringIO())
+    assert {path: path.read_bytes() for path in content_dir.rglob("*.md")} == before
