@@ -4,7 +4,7 @@ from django.utils.text import slugify
 
 from casestudies.models import CaseStudy, Theme
 from embedded.content import Kind, choice, integer, registry, text, text_list, text_set
-from guidance.content import find_part, part_path
+from guidance.content import find_part, part_paths
 
 
 class CaseStudyKind(Kind):
@@ -23,18 +23,11 @@ class CaseStudyKind(Kind):
         "themes": text_set,
         "outcome": text,
         "key_lessons": text_list,
-        "related_parts": lambda value: sorted(part_path(item) for item in text_set(value)),
+        "related_parts": part_paths,
     }
 
     def apply(self, study, values, source):
-        study.setting = values["setting"]
-        study.embedding_model = values["model"]
-        study.region = values["region"]
-        study.start_year = values["start_year"]
-        study.duration_months = values["duration_months"]
-        study.funding = values["funding"]
-        study.public_involvement = values["public_involvement"]
-        study.outcome = values["outcome"]
+        super().apply(study, values, source)
         study.key_lessons = "\n".join(values["key_lessons"])
 
     def after_save(self, study, values, source):
@@ -53,15 +46,7 @@ class CaseStudyKind(Kind):
 
     def own_front_matter(self, study):
         return {
-            "setting": study.setting,
-            "model": study.embedding_model,
-            "region": study.region,
-            "start_year": study.start_year,
-            "duration_months": study.duration_months,
-            "funding": study.funding,
-            "public_involvement": study.public_involvement,
             "themes": sorted(theme.name for theme in study.themes.all()),
-            "outcome": study.outcome,
             "key_lessons": study.lessons,
             "related_parts": sorted(
                 part.path for part in study.related_parts.select_related("guide")
