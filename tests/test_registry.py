@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from casestudies.models import Theme
 from embedded.caching import content_version
-from embedded.content import load
+from embedded.content import ContentError, export, load
 from embedded.editors import EDITORS
 from embedded.models import Feedback, SearchEntry
 from guidance.models import Competency, RoleProfile
@@ -138,3 +138,106 @@ def test_a_load_that_changes_nothing_leaves_the_version_and_the_index_alone(
     assert callbacks == []
     assert content_version() == before
     assert list(SearchEntry.objects.order_by("pk").values_list("pk", flat=True)) == entries
+
+
+# A new content type is one app and one registration: `tests.leaflets`, installed
+# only in tests, is named nowhere else, yet everything site-wide picks it up.
+
+LEAFLET = """---
+title: Getting ready for your first week
+slug: first-week
+summary: What to expect in the first week of an embedded post.
+status: published
+published_at: 2026-11-20
+last_reviewed: 2026-11-26
+next_review_due: 2027-11-26
+audience: New postholders
+topics:
+  - Induction
+  - Starting out
+sections:
+  - Before you arrive
+  - Your first day
+---
+## Before you arrive
+
+Agree a desk, a login and a first meeting with your sponsor.
+"""
+
+
+@pytest.fixture
+def leaflet_dir(tmp_path):
+    (tmp_path / "leaflets").mkdir()
+    (tmp_path / "leaflets" / "first-week.md").write_text(LEAFLET)
+    return tmp_path
+
+
+def test_a_new_kind_is_loaded_from_its_folder(leaflet_dir):
+    from tests.leaflets.models import Leaflet
+
+    counts = load(leaflet_dir)
+    assert counts["leaflet"] == 1
+    leaflet = Leaflet.objects.get(slug="first-week")
+    assert leaflet.audience == "New postholders"
+    assert [s.heading for s in leaflet.sections.all()] == ["Before you arrive", "Your first day"]
+    assert sorted(t.name for t in leaflet.topics.all()) == ["Induction", "Starting out"]
+    assert 'id="before-you-arrive"' in leaflet.body_html
+
+
+def test_a_new_kind_is_exported_as_it_was_written(leaflet_dir, tmp_path_factory):
+    load(leaflet_dir)
+    target = tmp_path_factory.mktemp("exported")
+    export(target)
+    assert (target / "leaflets" / "first-week.md").read_text() == LEAFLET
+
+
+def test_a_new_kinds_bad_value_is_named_with_its_line(leaflet_dir):
+    path = leaflet_dir / "leaflets" / "first-week.md"
+    path.write_text(LEAFLET.replace("  - Your first day", "  - " + "Your first day " * 10))
+    with pytest.raises(ContentError) as error:
+        load(leaflet_dir)
+    assert error.value.line == LEAFLET.splitlines().index("  - Your first day") + 1
+    assert "'sections' entry 2: Ensure this value has at most 100 characters" in str(error.value)
+
+
+def test_editing_a_new_kind_or_what_it_owns_clears_cached_pages(client, leaflet_dir):
+    from tests.leaflets.models import Leaflet
+
+    load(leaflet_dir)
+    assert "Getting ready" in client.get("/leaflets/first-week/").text
+    assert "/leaflets/first-week/" in client.get("/sitemap.xml").text
+    leaflet = Leaflet.objects.get(slug="first-week")
+    leaflet.title = "Your first week"
+    leaflet.save()
+    assert "Your first week" in client.get("/leaflets/first-week/").text
+
+    before = content_version()
+    leaflet.sections.first().delete()
+    leaflet.topics.first().delete()
+    assert content_version() != before
+
+
+def test_a_new_kinds_changed_slug_redirects_from_the_old_address(client, leaflet_dir):
+    from tests.leaflets.models import Leaflet
+
+    load(leaflet_dir)
+    leaflet = Leaflet.objects.get(slug="first-week")
+    leaflet.slug = "your-first-week"
+    leaflet.save()
+    response = client.get("/leaflets/first-week/")
+    assert response.status_code == 301
+    assert response["Location"] == "/leaflets/your-first-week/"
+
+
+def test_a_new_kind_is_found_by_search(client, leaflet_dir):
+    load(leaflet_dir)
+    response = client.get("/search/", {"q": "sponsor login"})
+    assert "Getting ready for your first week" in response.text
+
+
+def test_editors_may_edit_a_new_kind_what_it_owns_and_its_tags():
+    permissions = editors_permissions()
+    for model in ("leaflet", "leafletsection", "topic"):
+        for action in ("add", "change", "delete", "view"):
+            assert ("leaflets", f"{action}_{model}") in permissions
+    assert ("leaflets", "view_historicalleaflet") in permissions
