@@ -14,7 +14,7 @@ class CaseStudyKind(Kind):
     folder = "casestudies"
     fields = {
         "setting": choice(*CaseStudy.Setting.values),
-        "model": choice(*CaseStudy.Model.values),
+        "model": choice(*CaseStudy.EmbeddingModel.values),
         "region": choice(*CaseStudy.Region.values),
         "start_year": integer,
         "duration_months": integer,

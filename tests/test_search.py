@@ -165,8 +165,8 @@ def test_the_type_filter_shows_one_kind_and_counts_every_kind(matching):
     results = search("honorary contract", kind="case-study")
     assert {result.kind for result in results[0 : len(results)]} == {"Case study"}
     assert len(results) == results.counts["Case study"] < results.total
-    facets = {facet.kind.slug: facet.count for facet in results.facets}
-    assert facets["case-study"] == len(results) and facets["guide-part"] >= 2
+    counts = {choice.kind.slug: choice.count for choice in results.kind_filters}
+    assert counts["case-study"] == len(results) and counts["guide-part"] >= 2
 
 
 def test_an_unknown_type_means_every_type():
