@@ -3,16 +3,11 @@
 from urllib.parse import quote, urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=300)
 NASTY = st.sampled_from(
     ["", " ", "%", "..", "../../etc/passwd", "\x00", "'; DROP TABLE x; --", '"', "<script>",
@@ -35,14 +30,12 @@ PARAMETERS = ["q", "type", "page", "setting", "model", "region", "funding", "pub
               "theme", "start_year", "next", "feedback", "utm_source"]  # fmt: skip
 
 
-@FUZZ
 @given(prefix=st.sampled_from(PREFIXES), segment=VALUES)
 def test_any_path_answers_without_a_server_error(client, prefix, segment):
     response = client.get(prefix + quote(segment, safe="/"))
     assert response.status_code < 500
 
 
-@FUZZ
 @given(
     prefix=st.sampled_from(PREFIXES),
     params=st.lists(st.tuples(st.sampled_from(PARAMETERS), VALUES), max_size=6),
@@ -52,7 +45,6 @@ def test_any_query_string_answers_without_a_server_error(client, prefix, params)
     assert response.status_code < 500
 
 
-@FUZZ
 @given(
     path=VALUES,
     helpful=VALUES,
@@ -65,7 +57,6 @@ def test_any_feedback_answer_is_accepted_or_explained(client, path, helpful, com
     assert response.status_code in {302, 400, 429}
 
 
-@FUZZ
 @given(
     target=st.sampled_from(
         ["/roles/embedded-researcher/build/", "/roles/embedded-researcher/self-assessment/"]

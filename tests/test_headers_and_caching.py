@@ -1,7 +1,6 @@
 """Security headers on every kind of page, and caching that is fast but never stale."""
 
 import datetime
-import time
 
 import pytest
 from django.core.cache import cache
@@ -149,15 +148,11 @@ def test_the_admin_sends_no_store(staff_client):
     assert "no-store" in staff_client.get("/admin/")["Cache-Control"]
 
 
-def test_a_scheduled_part_appears_in_cached_pages_when_its_time_comes(client, monkeypatch):
-
+def test_a_scheduled_part_appears_in_cached_pages_when_its_time_comes(client, clock):
     soon = timezone.now() + datetime.timedelta(minutes=5)
     make_part(Guide.objects.get(slug="researchers"), slug="scheduled", order=99, published_at=soon)
     assert b"/guidance/researchers/scheduled/" not in client.get("/guidance/researchers/").content
-    later, checked_later = time.time() + 6 * 60, time.monotonic() + 6 * 60
-    monkeypatch.setattr(time, "time", lambda: later)
-    monkeypatch.setattr(time, "monotonic", lambda: checked_later)
-    monkeypatch.setattr(timezone, "now", lambda: soon + datetime.timedelta(minutes=1))
+    clock.tick(datetime.timedelta(minutes=6))
     assert b"/guidance/researchers/scheduled/" in client.get("/guidance/researchers/").content
 
 
@@ -200,15 +195,14 @@ def test_each_page_costs_a_pinned_number_of_queries_then_none_from_the_cache(
         assert client.get(url).status_code == 200
 
 
-def test_an_edit_saved_by_another_process_shows_within_the_check_interval(client, monkeypatch):
+def test_an_edit_saved_by_another_process_shows_within_the_check_interval(client, clock):
 
     first = client.get(PART_URL).content
     part = GuidePart.objects.get(guide__slug="researchers", slug="what-the-role-is-like")
     GuidePart.objects.filter(pk=part.pk).update(summary="Changed by another web process.")
     cache.set(VERSION_KEY, "another process saved an edit", timeout=None)
     assert client.get(PART_URL).content == first  # this process checked less than a second ago
-    soon = time.monotonic() + 1.5
-    monkeypatch.setattr(time, "monotonic", lambda: soon)
+    clock.tick(datetime.timedelta(seconds=1.5))
     assert b"Changed by another web process." in client.get(PART_URL).content
 
 

@@ -6,7 +6,7 @@ import docx
 import lxml.html
 import pytest
 from docx.oxml.ns import qn
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from guidance.models import Competency, GuidePart, RoleProfile
@@ -602,9 +602,6 @@ def test_a_flood_of_fields_is_refused_politely(client, url):
     assert b"Your answers are too long to send" in response.content
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 @given(organisation=st.text(max_size=250), duty=st.text(max_size=600))
 def test_any_text_at_all_gets_an_answer_and_never_an_error(client, profile, organisation, duty):
     answers = builder_answers(profile, organisation=organisation, added_responsibility_1=duty)

@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from casestudies.models import CaseStudy, Theme
@@ -188,11 +188,10 @@ def test_drafts_and_scheduled_content_never_appear(matching):
     assert urls("zeppelin") == []
 
 
-def test_scheduled_content_appears_once_its_time_comes(monkeypatch):
+def test_scheduled_content_appears_once_its_time_comes(clock):
     page = make_page(slug="scheduled", title="Zeppelin timetable", published_at=later(hours=1))
     assert urls("zeppelin") == []
-    two_hours_on = later(hours=2)
-    monkeypatch.setattr(search_module.timezone, "now", lambda: two_hours_on)
+    clock.tick(datetime.timedelta(hours=2))
     assert urls("zeppelin") == [page.get_absolute_url()]
 
 
@@ -429,9 +428,6 @@ SEARCH_SYNTAX = st.lists(
 ).map(" ".join)  # fmt: skip
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 @given(
     q=st.one_of(ANY_TEXT, SEARCH_SYNTAX),
     kind=st.one_of(st.none(), st.sampled_from(["guide-part", "case-study", "nope"]), ANY_TEXT),
@@ -448,7 +444,6 @@ def test_any_search_gets_a_page_never_an_error(client, q, kind, page):
     assert b"<script" not in response.content.split(b"</header>")[1]
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     q=st.one_of(
         st.text(st.characters(categories=["C"]) | st.characters(), max_size=300), SEARCH_SYNTAX
