@@ -20,7 +20,8 @@ import psycopg
 import pytest
 
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-DATABASE = "embedded_resilience_test"
+# Named for this process, so parallel test workers (and parallel runs) never share it.
+DATABASE = f"embedded_resilience_test_{os.getpid()}"
 ROOT = Path(__file__).resolve().parent.parent
 
 
