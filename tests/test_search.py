@@ -92,37 +92,6 @@ def test_a_query_is_cleaned_of_control_characters_and_cut_to_the_limit():
 # Finding the right thing.
 
 
-def test_a_phrase_used_in_only_one_part_finds_that_part_first(matching):
-    assert urls('"memorandum of understanding"')[0] == RECRUITING
-
-
-def test_honorary_contract_finds_the_guidance_on_recruiting_and_hosting():
-    assert RECRUITING in urls("honorary contract")[:3]
-
-
-def test_a_question_in_plain_words_finds_guidance():
-    found = urls("how do we fund a researcher in residence")
-    assert "/guidance/nhs-organisations/choosing-a-model/" in found[:5]
-
-
-def test_a_case_study_is_found_by_a_word_in_its_body(matching):
-    results = search("housebound")
-    [result] = results[0:10]
-    assert result.kind == "Case study"
-    assert result.url == "/case-studies/joint-clinical-academic-post-community-care/"
-
-
-def test_the_role_profile_is_found_by_its_competencies_and_responsibilities():
-    assert "/roles/embedded-researcher/" in urls("resilience")
-    assert "/roles/embedded-researcher/" in urls('"personal development plan"')
-
-
-def test_a_guide_part_is_shown_with_its_guide():
-    result = search('"memorandum of understanding"')[0:1][0]
-    assert result.kind == "Guide part"
-    assert result.parent_title == Guide.objects.get(slug="nhs-organisations").title
-
-
 def test_a_title_match_outranks_a_body_match(matching):
     body = "Notes on wildlife. " * 20 + "We saw a quokka, then another quokka, then a third quokka."
     in_body = make_page(slug="wildlife-notes", title="Wildlife notes", body=body)
@@ -155,10 +124,6 @@ def test_a_question_no_item_fully_answers_finds_items_with_some_of_its_words(cli
     assert RECRUITING in [result.url for result in results[0 : len(results)]]
     html = client.get("/search/", {"q": "honorary xylophone"}).content.decode()
     assert "No page has all of your words. These results have some of them." in html
-
-
-def test_words_are_matched_by_their_stem():
-    assert RECRUITING in urls("recruit")
 
 
 def test_the_type_filter_shows_one_kind_and_counts_every_kind(matching):
