@@ -48,6 +48,7 @@ format: install
 
 check: install
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV) DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Re-pin the locks after editing pyproject.toml.
 lock: install
