@@ -28,8 +28,9 @@ class Kind:
     things that are not content kinds themselves, such as a case study's
     themes) and what editors may do with all of them in the admin. Everything
     site-wide reads these declarations: cache invalidation and slug redirects
-    (`embedded.signals`), the sitemap, search, the scheduled-publication check
-    and the Editors group's permissions (`embedded.editors`).
+    (`embedded.signals`), the sitemap, the scheduled-publication check and the
+    Editors group's permissions (`embedded.editors`). Search finds each kind's
+    model here (which of its fields it indexes is still worked out from their types).
 
     As files, a kind names its folder and file pattern and its own front
     matter fields (`fields`, parsers from `embedded.content.fields`). A key
