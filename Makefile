@@ -30,9 +30,11 @@ run: install css
 	$(DEV) $(BIN)/python manage.py load_content
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one.
+# The whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one. It runs
+# on TEST_WORKERS processes (pytest-xdist), each with its own test database.
+TEST_WORKERS ?= 2
 test: install css
-	$(DEV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(DEV) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -46,6 +48,7 @@ format: install
 
 check: install
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV) DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Re-pin the locks after editing pyproject.toml.
 lock: install

@@ -21,7 +21,7 @@ from casestudies.models import CaseStudy
 # the values in the order to offer them). Themes and years take theirs from the data.
 FACETS = [
     ("setting", "Setting", CaseStudy.Setting.choices),
-    ("model", "Model of embedding", CaseStudy.Model.choices),
+    ("model", "Model of embedding", CaseStudy.EmbeddingModel.choices),
     ("region", "Region", CaseStudy.Region.choices),
     ("funding", "Funded by", CaseStudy.Funding.choices),
     ("public_involvement", "Public involvement", CaseStudy.Involvement.choices),

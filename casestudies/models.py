@@ -34,7 +34,7 @@ class CaseStudy(Publishable):
         INTEGRATED_CARE_BOARD = "integrated-care-board", "Integrated care board"
         LOCAL_AUTHORITY = "local-authority-public-health", "Local authority public health"
 
-    class Model(models.TextChoices):
+    class EmbeddingModel(models.TextChoices):
         RESEARCHER_IN_RESIDENCE = "researcher-in-residence", "Researcher in residence"
         EMBEDDED_TEAM = "embedded-team", "Embedded research or evaluation team"
         JOINT_POST = "joint-post", "Joint or clinical-academic post"
@@ -70,7 +70,7 @@ class CaseStudy(Publishable):
     embedding_model = models.CharField(
         "model of embedding",
         max_length=40,
-        choices=Model.choices,
+        choices=EmbeddingModel.choices,
         help_text="Which of the common models it followed.",
     )
     region = models.CharField(

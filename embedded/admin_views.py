@@ -17,7 +17,7 @@ def export_content_zip(request):
         raise PermissionDenied
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w") as archive:
-        for path in export(folder):
+        for path in export(folder).written:
             archive.write(path, Path("content") / Path(path).relative_to(folder))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     stamp = timezone.localdate().isoformat()

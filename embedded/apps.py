@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class EmbeddedConfig(AppConfig):
@@ -11,6 +12,7 @@ class EmbeddedConfig(AppConfig):
         import embedded.search_index  # noqa: F401 - keeps the search index in step
         from embedded import caching, signals  # noqa: F401 - connects the receivers
         from embedded.content import Kind, registry
+        from embedded.editors import sync_editors_group
         from embedded.models import Page
 
         class PageKind(Kind):
@@ -18,6 +20,7 @@ class EmbeddedConfig(AppConfig):
             folder = "pages"
 
         registry.register(PageKind())
+        post_migrate.connect(sync_editors_group, sender=self, dispatch_uid="sync_editors_group")
 
 
 class SiteAdminConfig(admin_apps.AdminConfig):

@@ -394,7 +394,9 @@ class Result:
 
 
 @dataclass(frozen=True)
-class Facet:
+class KindFilter:
+    """A link that narrows the results to one kind, with how many there are."""
+
     kind: Kind
     count: int
     selected: bool
@@ -448,10 +450,10 @@ class SearchResults:
         return urlencode({"q": self.text})
 
     @property
-    def facets(self):
+    def kind_filters(self):
         """Each kind that has results, with its count, for filtering by kind."""
         return [
-            Facet(kind=kind, count=self.counts[kind.label], selected=kind == self.kind)
+            KindFilter(kind=kind, count=self.counts[kind.label], selected=kind == self.kind)
             for kind in kinds()
             if self.counts.get(kind.label)
         ]

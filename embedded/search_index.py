@@ -26,6 +26,7 @@ from django.utils.text import capfirst
 
 from embedded.content import registry
 from embedded.models import Publishable, SearchEntry
+from embedded.signals import in_bulk_change
 
 # Marks where a highlight starts and stops in snippets the database makes. They
 # are private-use characters, removed from everything indexed, so they can only
@@ -230,7 +231,8 @@ def rebuild():
 
 # The receivers. Each save of a registered item reindexes it; a save or delete
 # of something an item owns (a competency) or a change to its tags reindexes
-# the item. Fixture loading (raw) is left to `manage.py rebuild_search_index`.
+# the item. Fixture loading (raw) is left to `manage.py rebuild_search_index`;
+# a bulk change (a content load) rebuilds the index once, at its end.
 
 
 def _owner_of(instance):
@@ -244,7 +246,7 @@ def _owner_of(instance):
 
 @receiver(post_save, dispatch_uid="search_index_saved")
 def item_saved(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or in_bulk_change():
         return
     if sender in indexed_models():
         index(instance)
@@ -254,6 +256,8 @@ def item_saved(sender, instance, raw=False, **kwargs):
 
 @receiver(post_delete, dispatch_uid="search_index_deleted")
 def item_deleted(sender, instance, **kwargs):
+    if in_bulk_change():
+        return
     if sender in indexed_models():
         remove(instance)
     elif owner := _owner_of(instance):
@@ -262,7 +266,7 @@ def item_deleted(sender, instance, **kwargs):
 
 @receiver(m2m_changed, dispatch_uid="search_index_tags_changed")
 def tags_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"}:
+    if action not in {"post_add", "post_remove", "post_clear"} or in_bulk_change():
         return
     item_model, tag_model = (model, type(instance)) if reverse else (type(instance), model)
     if item_model not in indexed_models() or tag_model in registry.models:

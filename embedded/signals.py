@@ -1,29 +1,76 @@
-"""Any saved or deleted content changes the site-wide content version."""
+"""Saved or deleted content moves the site-wide content version on; a moved item leaves a redirect.
+
+What counts as content is what the registry's kinds declare (`embedded.content`):
+each kind's model, the models it owns and its tags. Work done per saved row (a
+new content version, reindexing for search) can wait for the end of a bulk
+change such as a content load: see `bulk_change`.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from embedded.caching import bump_content_version
-
-CONTENT_APPS = {"embedded", "guidance", "casestudies"}
-NOT_CONTENT = {"feedback", "searchentry", "ratelimithit"}
+from embedded.content import registry
 
 
-def is_content(model):
-    meta = model._meta
-    return (
-        meta.app_label in CONTENT_APPS
-        and meta.model_name not in NOT_CONTENT
-        and not meta.model_name.startswith("historical")
-    )
+class _BulkChange:
+    changed = False
+
+
+_bulk_change = ContextVar("bulk_change", default=None)
+
+
+def in_bulk_change():
+    """Whether per-row work should wait: a bulk change does it once, at its end."""
+    return _bulk_change.get() is not None
+
+
+@contextmanager
+def bulk_change():
+    """Saves made inside count as one change to the content.
+
+    The content version moves on and the search index is rebuilt once, when
+    the block ends (and only if content changed), instead of once per saved
+    row. If the block raises, neither happens: inside a transaction, nothing
+    changed. Nested blocks join the outermost one.
+    """
+    if in_bulk_change():
+        yield
+        return
+    change = _BulkChange()
+    token = _bulk_change.set(change)
+    try:
+        yield
+    finally:
+        _bulk_change.reset(token)
+    if change.changed:
+        from embedded.search_index import rebuild
+
+        rebuild()
+        _content_changed_now()
+
+
+def _content_changed_now():
+    # Inside a transaction it moves on again once the change commits (see caching.py).
+    bump_content_version()
 
 
 @receiver(post_save)
 @receiver(post_delete)
 @receiver(m2m_changed)
-def content_changed(sender, **kwargs):
-    if is_content(sender) or (kwargs.get("model") is not None and is_content(kwargs["model"])):
-        bump_content_version()
+def content_changed(sender, instance=None, model=None, action="post_", **kwargs):
+    if not action.startswith("post_"):
+        return  # a many-to-many change is made once it is done, not also before
+    touched = [sender, type(instance)] + ([model] if model is not None else [])
+    if not any(registry.is_content(each) for each in touched):
+        return
+    if change := _bulk_change.get():
+        change.changed = True
+    else:
+        _content_changed_now()
 
 
 # A changed slug keeps old links working: each content object lists the
@@ -31,9 +78,13 @@ def content_changed(sender, **kwargs):
 # permanent redirect from the old address to the new one.
 
 
+def _has_pages(model):
+    return model in registry.models and hasattr(model, "public_paths")
+
+
 @receiver(pre_save)
 def remember_old_paths(sender, instance, raw=False, **kwargs):
-    if raw or not is_content(sender) or not hasattr(instance, "public_paths") or not instance.pk:
+    if raw or not _has_pages(sender) or not instance.pk:
         return
     old = sender.objects.filter(pk=instance.pk).first()
     instance._old_paths = old.public_paths() if old else []

@@ -8,9 +8,9 @@ class ContentSitemap(Sitemap):
 
     def items(self):
         items = []
-        for model in registry.models:
-            if hasattr(model, "get_absolute_url"):
-                items.extend(model.objects.published().order_by("pk"))
+        for kind in registry.kinds:
+            if kind.has_pages:
+                items.extend(kind.model.objects.published().order_by("pk"))
         return items
 
     def lastmod(self, item):

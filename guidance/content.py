@@ -9,9 +9,17 @@ from embedded.content import (
     records,
     registry,
     text,
+    text_list,
     text_set,
 )
-from guidance.models import Competency, Guide, GuidePart, RoleProfile
+from guidance.models import (
+    Competency,
+    Guide,
+    GuidePart,
+    Responsibility,
+    RoleProfile,
+    WorkingRelationship,
+)
 
 
 def find_part(path, source, key):
@@ -30,6 +38,11 @@ def part_path(value):
     return value
 
 
+def part_paths(value):
+    """A list of guide parts, each written guide/part; its order carries no meaning."""
+    return sorted(part_path(item) for item in text_set(value))
+
+
 class GuideKind(Kind):
     model = Guide
     folder = "guides"
@@ -42,14 +55,8 @@ class GuideKind(Kind):
             values["slug"] = source.folder
         return values
 
-    def apply(self, guide, values, source):
-        guide.audience, guide.order = values["audience"], values["order"]
-
     def relpath(self, guide):
         return f"guides/{guide.slug}/index.md"
-
-    def own_front_matter(self, guide):
-        return {"audience": guide.audience, "order": guide.order}
 
 
 class GuidePartKind(Kind):
@@ -58,7 +65,7 @@ class GuidePartKind(Kind):
     pattern = "*/[0-9]*.md"
     fields = {
         "order": integer,
-        "related_parts": optional(lambda value: sorted(part_path(v) for v in text_set(value))),
+        "related_parts": optional(part_paths),
     }
 
     def identity(self, values, source):
@@ -70,9 +77,6 @@ class GuidePartKind(Kind):
             raise source.error(f"the folder {source.folder!r} has no index.md for its guide")
         return {"guide": guide, "slug": values["slug"]}
 
-    def apply(self, part, values, source):
-        part.order = values["order"]
-
     def after_save(self, part, values, source):
         if "related_parts" in values:
             part.related_parts.set(
@@ -83,11 +87,8 @@ class GuidePartKind(Kind):
         return f"guides/{part.guide.slug}/{part.order:02d}-{part.slug}.md"
 
     def own_front_matter(self, part):
-        meta = {"order": part.order}
         related = sorted(other.path for other in part.related_parts.select_related("guide"))
-        if related:
-            meta["related_parts"] = related
-        return meta
+        return {"related_parts": related} if related else {}
 
     def exported(self):
         return GuidePart.objects.select_related("guide")
@@ -95,52 +96,50 @@ class GuidePartKind(Kind):
 
 class RoleProfileKind(Kind):
     model = RoleProfile
+    owned = [Responsibility, WorkingRelationship, Competency]
     folder = "roles"
     fields = {
         "purpose": text,
-        "responsibilities": records(
-            area=text, items=lambda v: [text(i) for i in v], **{"guide_part?": part_path}
-        ),
-        "working_relationships": records(who=text, how=text, **{"guide_part?": part_path}),
+        "responsibilities": records(area=text, items=text_list, guide_part=optional(part_path)),
+        "working_relationships": records(who=text, how=text, guide_part=optional(part_path)),
         "competencies": records(
             kind=choice(*Competency.Kind.values),
             requirement=choice(*Competency.Requirement.values),
             name=text,
             description=text,
-            **{"guide_part?": part_path},
+            guide_part=optional(part_path),
         ),
     }
-
-    def apply(self, profile, values, source):
-        profile.purpose = values["purpose"]
 
     def after_save(self, profile, values, source):
         def part(entry, key):
             path = entry.get("guide_part")
             return find_part(path, source, key) if path else None
 
+        def add(model, at, keys=None, **fields):
+            item = model(profile=profile, **fields)
+            self.validate(item, source, at, keys)
+            item.save()
+
         profile.responsibilities.all().delete()
         order = 0
-        for area in values["responsibilities"]:
-            for item in area["items"]:
+        for index, area in enumerate(values["responsibilities"]):
+            for number, item in enumerate(area["items"]):
                 order += 1
-                profile.responsibilities.create(
+                add(Responsibility, ("responsibilities", index), {"text": ("items", number)},
                     area=area["area"], text=item, order=order,
-                    guide_part=part(area, "responsibilities"),
-                )  # fmt: skip
+                    guide_part=part(area, "responsibilities"))  # fmt: skip
         profile.working_relationships.all().delete()
-        for order, entry in enumerate(values["working_relationships"], start=1):
-            profile.working_relationships.create(
-                who=entry["who"], how=entry["how"], order=order,
-                guide_part=part(entry, "working_relationships"),
-            )  # fmt: skip
+        for index, entry in enumerate(values["working_relationships"]):
+            add(WorkingRelationship, ("working_relationships", index),
+                who=entry["who"], how=entry["how"], order=index + 1,
+                guide_part=part(entry, "working_relationships"))  # fmt: skip
         profile.competencies.all().delete()
-        for order, entry in enumerate(values["competencies"], start=1):
-            profile.competencies.create(
+        for index, entry in enumerate(values["competencies"]):
+            add(Competency, ("competencies", index),
                 kind=entry["kind"], requirement=entry["requirement"], name=entry["name"],
-                description=entry["description"], order=order,
-                guide_part=part(entry, "competencies"),
-            )  # fmt: skip
+                description=entry["description"], order=index + 1,
+                guide_part=part(entry, "competencies"))  # fmt: skip
 
     def own_front_matter(self, profile):
         def with_part(entry, item):
@@ -153,7 +152,6 @@ class RoleProfileKind(Kind):
             area = areas.setdefault(item.area, with_part({"area": item.area}, item))
             area.setdefault("items", []).append(item.text)
         return {
-            "purpose": profile.purpose,
             "responsibilities": list(areas.values()),
             "working_relationships": [
                 with_part({"who": item.who, "how": item.how}, item)

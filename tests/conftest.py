@@ -1,12 +1,41 @@
-"""Shared fixtures: the shipped content in the test database, a clean cache, and makers."""
+"""Shared fixtures: the shipped content in the test database, a clean cache, a fixed clock, makers.
 
+Hypothesis runs the "ci" profile unless HYPOTHESIS_PROFILE names another
+("thorough" tries many more examples, for a run before a release).
+"""
+
+import datetime
+import os
+
+import freezegun
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from embedded.caching import local, version
 from embedded.content import load
+
+# Sized for CI on two cores: enough examples to find the usual edge cases in a
+# few seconds per test. Deadlines are off because a shared machine's timing
+# is noise, and fixtures are shared between examples on purpose (each example
+# undoes its own changes inside the test's transaction).
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "thorough", hypothesis_settings.get_profile("ci"), max_examples=500
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The fixed clock's moment: the day the shipped content was published and reviewed.
+NOW = datetime.datetime(2026, 11, 26, 12, 0, tzinfo=datetime.UTC)
+freezegun.configure(extend_ignore_list=["_pytest"])  # pytest's own timings stay real
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +61,14 @@ def clean_cache(settings):
     cache.clear()
     local.clear()
     version.forget()
+
+
+@pytest.fixture
+def clock():
+    """Time stands still at NOW for the test, for `timezone.now()`, `time.time()` and
+    `time.monotonic()` alike, until the test moves it on: `clock.tick(timedelta(minutes=6))`."""
+    with freezegun.freeze_time(NOW) as frozen:
+        yield frozen
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from urllib.parse import quote, urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from embedded.models import Feedback, RateLimitHit
@@ -11,11 +11,6 @@ from embedded.plaintext import UNPRINTABLE, strip_unprintable
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=300)
 NASTY = st.sampled_from(
     ["", " ", "%", "..", "../../etc/passwd", "\x00", "'; DROP TABLE x; --", '"', "<script>",
@@ -38,14 +33,12 @@ PARAMETERS = ["q", "type", "page", "setting", "model", "region", "funding", "pub
               "theme", "start_year", "next", "feedback", "utm_source"]  # fmt: skip
 
 
-@FUZZ
 @given(prefix=st.sampled_from(PREFIXES), segment=VALUES)
 def test_any_path_answers_without_a_server_error(client, prefix, segment):
     response = client.get(prefix + quote(segment, safe="/"))
     assert response.status_code < 500
 
 
-@FUZZ
 @given(
     prefix=st.sampled_from(PREFIXES),
     params=st.lists(st.tuples(st.sampled_from(PARAMETERS), VALUES), max_size=6),
@@ -55,7 +48,6 @@ def test_any_query_string_answers_without_a_server_error(client, prefix, params)
     assert response.status_code < 500
 
 
-@FUZZ
 @given(
     path=VALUES,
     helpful=st.one_of(st.sampled_from(["yes", "no"]), VALUES),
@@ -86,7 +78,6 @@ def test_any_feedback_answer_is_stored_or_explained(client, path, helpful, comme
     assert answer.path.startswith("/") and not UNPRINTABLE.search(answer.path)
 
 
-@FUZZ
 @given(
     target=st.sampled_from(
         ["/roles/embedded-researcher/build/", "/roles/embedded-researcher/self-assessment/"]

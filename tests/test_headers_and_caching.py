@@ -152,7 +152,7 @@ def test_the_admin_sends_no_store(staff_client):
 
 
 def test_a_scheduled_part_appears_in_cached_pages_when_its_time_comes(
-    client, monkeypatch, django_capture_on_commit_callbacks
+    client, clock, django_capture_on_commit_callbacks
 ):
     soon = timezone.now() + datetime.timedelta(minutes=5)
     guide = Guide.objects.get(slug="researchers")
@@ -160,9 +160,7 @@ def test_a_scheduled_part_appears_in_cached_pages_when_its_time_comes(
         make_part(guide, slug="scheduled", order=99, published_at=soon)
     assert b"/guidance/researchers/scheduled/" not in client.get("/guidance/researchers/").content
     # Long before the next check of the version is due, the go-live time passes.
-    later = time.time() + 6 * 60
-    monkeypatch.setattr(time, "time", lambda: later)
-    monkeypatch.setattr(timezone, "now", lambda: soon + datetime.timedelta(minutes=1))
+    clock.tick(datetime.timedelta(minutes=6))
     assert b"/guidance/researchers/scheduled/" in client.get("/guidance/researchers/").content
 
 
@@ -204,21 +202,17 @@ def test_each_page_costs_a_pinned_number_of_queries_then_none_from_the_cache(
         assert client.get(url).status_code == 200
 
 
-def test_an_edit_saved_by_another_process_shows_within_the_check_interval(
-    client, monkeypatch, settings
-):
+def test_an_edit_saved_by_another_process_shows_within_the_check_interval(client, clock, settings):
     settings.CONTENT_VERSION_CHECK_SECONDS = 1
-    now = time.monotonic()
-    monkeypatch.setattr(time, "monotonic", lambda: now)
     version.remember("tests")
     first = client.get(PART_URL).content
     # Another process saves an edit: the rows and the version change, this process is not told.
     part = GuidePart.objects.get(guide__slug="researchers", slug="what-the-role-is-like")
     GuidePart.objects.filter(pk=part.pk).update(summary="Changed by another web process.")
     ContentVersion.objects.filter(pk=1).update(token="another process saved an edit")
-    monkeypatch.setattr(time, "monotonic", lambda: now + 0.9)
+    clock.tick(datetime.timedelta(seconds=0.9))
     assert client.get(PART_URL).content == first  # this process checked less than a second ago
-    monkeypatch.setattr(time, "monotonic", lambda: now + 1.1)
+    clock.tick(datetime.timedelta(seconds=0.2))
     assert b"Changed by another web process." in client.get(PART_URL).content
 
 

@@ -20,7 +20,8 @@ import psycopg
 import pytest
 
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-DATABASE = "embedded_resilience_test"
+# Named for this process, so parallel test workers (and parallel runs) never share it.
+DATABASE = f"embedded_resilience_test_{os.getpid()}"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -107,7 +108,12 @@ def site():
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
         admin.execute(f"CREATE DATABASE {DATABASE}")
-    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_POOL_TIMEOUT": "2"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "embedded.settings",  # the real site, not the tests' extras
+        "DJANGO_DEBUG": "1",
+        "DATABASE_POOL_TIMEOUT": "2",
+    }
     direct = {**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}"}
     for command in (["migrate", "-v", "0"], ["load_content"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=direct, check=True,

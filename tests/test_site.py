@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from embedded.models import Feedback, Page
-from tests.factories import make_page
+from tests.factories import make_guide, make_page
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,14 @@ def test_an_unknown_address_is_a_helpful_404(client, url):
     if response.get("Content-Type", "").startswith("text/html"):
         assert b"Page not found" in response.content
         assert b"/guidance/researchers/" in response.content
+
+
+def test_the_404_page_offers_the_published_guides_only(client):
+    make_guide("a-draft-guide", title="A draft guide", status="draft")
+    make_guide("a-new-guide", title="A new guide")
+    html = client.get("/no-such-page/").content.decode()
+    assert '<a href="/guidance/a-new-guide/">A new guide</a>' in html
+    assert "a-draft-guide" not in html
 
 
 def test_home_page_offers_a_way_in_for_each_audience(client):

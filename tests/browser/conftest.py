@@ -1,4 +1,4 @@
-"""Real-browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
+"""Real-browser tests: Debian's Chromium, driven by Playwright, against one live server.
 
 No test downloads a browser. Without Chromium the browser tests are skipped
 with a message saying how to get it.
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from pytest_django.live_server_helper import LiveServer
 
-from embedded.content import load
+from embedded.content import load, registry
 
 # Playwright's sync API runs an asyncio event loop in the main thread, and Django
 # then refuses database access "from an async context". The tests touch the
@@ -38,16 +38,32 @@ def chromium_executable():
     return shutil.which("chromium")
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
 def pytest_collection_modifyitems(config, items):
-    if chromium_executable():
-        return
-    skip = pytest.mark.skip(
-        reason=f"Chromium not found at {CHROMIUM_PATH}: browser tests skipped "
-        "(apt-get install chromium)"
+    """Skips browser tests without Chromium; runs transactional tests last.
+
+    A reader's browser test reads the shipped content that the session's
+    database holds (committed once, by the root conftest) and changes nothing
+    a page shows, so it needs no database of its own and costs no set-up. A
+    transactional test (an editor's day) empties the database when it ends,
+    so it must come after them.
+    """
+    if not chromium_executable():
+        skip = pytest.mark.skip(
+            reason=f"Chromium not found at {CHROMIUM_PATH}: browser tests skipped "
+            "(apt-get install chromium)"
+        )
+        for item in items:
+            if item.get_closest_marker("browser"):
+                item.add_marker(skip)
+    items.sort(key=_is_transactional)
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in getattr(item, "fixturenames", ())
     )
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -63,30 +79,31 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def shipped_content_snapshot(django_db_setup, django_db_blocker, browser):
-    """The shipped content, loaded once and kept as Django's serialized-rollback snapshot.
+@pytest.fixture(scope="session")
+def site(django_db_setup, browser):
+    """The site, served on a free port for the whole session, over the test database.
 
-    The live server makes tests transactional, so the database is emptied after
-    each one and the session-wide load does not survive. Loading content/ again
-    renders every body's Markdown, seconds per test; restoring this snapshot
-    (raw rows, no rendering) takes a fraction of that. Autouse and session-wide
-    so it is in place before the first test's database is set up.
+    It starts after the browser: Django keeps database connections per thread,
+    but per async context once an event loop runs in the thread, as Playwright's
+    sync API makes one do; an in-memory SQLite database is shared with the server
+    through the connection the tests use from then on.
+    """
+    server = LiveServer("localhost")
+    yield server.url
+    server.stop()
 
-    It waits for the browser: Django keeps database connections per thread, but
-    per async context once an event loop runs in the thread, as Playwright's
-    sync API makes one do. The snapshot must sit on the connection the tests use
-    after the browser has started, not on the one from before.
+
+@pytest.fixture(autouse=True)
+def shipped_content(django_db_setup, django_db_blocker):
+    """The database open to the site's server for the test, holding the shipped content.
+
+    It is there from the session's start; only a transactional test, which
+    empties the database when it ends, makes a later one load it again.
     """
     with django_db_blocker.unblock():
-        load(settings.CONTENT_DIR)
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-
-
-@pytest.fixture
-def site(django_db_serialized_rollback, live_server):
-    """The live server's address, serving the content the site ships with."""
-    return live_server.url
+        if not any(kind.model.objects.exists() for kind in registry.kinds):
+            load(settings.CONTENT_DIR)
+        yield
 
 
 ASSET_TYPES = {"stylesheet", "image", "font", "script"}

@@ -1,0 +1,275 @@
+"""The registry of content kinds: what each content type is, declared once, read everywhere.
+
+Each app describes its content types as `Kind`s and registers them (in its
+`AppConfig.ready()`), so site-wide code finds every type, and everything it
+is made of, here and nowhere else.
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.utils import timezone
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
+
+from embedded.content.fields import FieldError, choice, date, is_required, moment, optional, text
+from embedded.content.files import Source, describe
+from embedded.markdown import render
+from embedded.models import Publishable
+
+
+class Kind:
+    """One content type: what it is made of, and how it lives as files.
+
+    Subclasses declare the model, the models an item owns (rows edited with
+    it, such as a role's competencies), its tags (many-to-many fields naming
+    things that are not content kinds themselves, such as a case study's
+    themes) and what editors may do with all of them in the admin. Everything
+    site-wide reads these declarations: cache invalidation and slug redirects
+    (`embedded.signals`), the sitemap, the scheduled-publication check and the
+    Editors group's permissions (`embedded.editors`). Search finds each kind's
+    model here (which of its fields it indexes is still worked out from their types).
+
+    As files, a kind names its folder and file pattern and its own front
+    matter fields (`fields`, parsers from `embedded.content.fields`). A key
+    that names a model field (or is mapped to one in `keys`) is copied to it
+    on load and back on export; a kind writes only the exceptions, in
+    `apply()`, `after_save()` and `own_front_matter()`.
+    """
+
+    model = None
+    owned = ()  # models whose rows belong to one item and are edited with it
+    tags = ()  # names of many-to-many fields to things that are not kinds themselves
+    permissions = ("add", "change", "delete", "view")  # editors', on every model above
+
+    folder = ""
+    pattern = "*.md"
+    fields = {}  # the kind's own front matter keys and their parsers
+    keys = {}  # model fields whose front matter key has another name: {field: key}
+
+    base_fields = {
+        "title": text,
+        "slug": optional(text),
+        "summary": text,
+        "status": optional(choice(*Publishable.Status.values)),
+        "published_at": optional(moment),
+        "last_reviewed": date,
+        "next_review_due": date,
+    }
+
+    # What it is made of.
+
+    @property
+    def name(self):
+        return self.model._meta.verbose_name
+
+    @property
+    def tag_models(self):
+        return [self.model._meta.get_field(name).related_model for name in self.tags]
+
+    @property
+    def models(self):
+        """Every model whose rows readers see as part of this kind: its own, owned and tags."""
+        return [self.model, *self.owned, *self.tag_models]
+
+    @property
+    def has_pages(self):
+        """Whether each item has an address of its own (and so a place in the sitemap)."""
+        return hasattr(self.model, "get_absolute_url")
+
+    def editor_permissions(self):
+        """(app label, codename) of each permission editors need: the declared actions on
+        every model of the kind, and reading the revision history of those that keep one."""
+        for model in self.models:
+            meta = model._meta
+            for action in self.permissions:
+                yield meta.app_label, f"{action}_{meta.model_name}"
+            if history := _history_model(model):
+                yield meta.app_label, f"view_{history._meta.model_name}"
+
+    # Files to objects.
+
+    @property
+    def declared(self):
+        """Every front matter key a file of this kind may have, and its parser."""
+        return {**self.base_fields, **self.fields}
+
+    def paths(self, root):
+        return sorted((Path(root) / self.folder).glob(self.pattern))
+
+    def parse(self, source):
+        """Checks the front matter and returns the values it sets."""
+        declared = self.declared
+        for key in source.meta:
+            if key not in declared:
+                raise source.error(
+                    f"unknown field {key!r} (a {self.name} has: {', '.join(declared)})", key
+                )
+        for key, parse in declared.items():
+            if is_required(parse) and source.meta.get(key) in (None, ""):
+                raise source.error(f"the {key!r} field is missing")
+        values = {}
+        for key, value in source.meta.items():
+            if value is None:
+                continue
+            try:
+                values[key] = declared[key](value)
+            except FieldError as error:
+                raise source.error(f"{key!r} {error}", key, *error.at) from None
+        values["slug"] = values.get("slug", source.stem)
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", values["slug"]):
+            raise source.error(
+                f"the slug {values['slug']!r} should be lower-case words joined by hyphens",
+                "slug" if "slug" in source.meta else None,
+            )
+        values.setdefault("status", Publishable.Status.PUBLISHED)
+        values["body"] = source.body
+        return values
+
+    def identity(self, values, source):
+        """The values that pick out the object a file describes (a duplicate is an error)."""
+        return (values["slug"],)
+
+    def lookup(self, values, source):
+        return {"slug": values["slug"]}
+
+    def existing(self, values, source):
+        return self.model.objects.filter(**self.lookup(values, source)).first()
+
+    def unchanged(self, obj, values, source):
+        """Whether the stored object already says everything the file says, rendered as now.
+
+        (A newer renderer, say with a new table markup, makes every body "changed",
+        so loading again brings stored pages up to date.)
+        """
+        stored = self.parse(Source(source.relpath, self.front_matter(obj), obj.body, {}))
+        same = all(stored.get(key) == value for key, value in values.items())
+        rendered = render(obj.body)
+        return same and (rendered.html, rendered.contents) == (obj.body_html, obj.contents)
+
+    def save(self, values, source, obj=None):
+        obj = obj or self.model(**self.lookup(values, source))
+        self.apply(obj, values, source)
+        self.validate(obj, source)
+        obj.save()
+        return obj
+
+    def model_field(self, key):
+        """The model field a front matter key is copied to, or None (the kind's own business)."""
+        name = {key: field for field, key in self.keys.items()}.get(key, key)
+        try:
+            field = self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        return field if field.concrete and not field.is_relation else None
+
+    def apply(self, obj, values, source):
+        """Sets the object's fields from the file's values before it is saved.
+
+        Copies every value whose key names a model field. A kind with other
+        values (a list kept as lines of text, say) overrides this, calling it first.
+        """
+        for key, value in values.items():
+            if field := self.model_field(key):
+                setattr(obj, field.attname, value)
+
+    def after_save(self, obj, values, source):
+        """Sets relations and owned rows, once every file's object has been saved."""
+
+    def validate(self, obj, source, at=(), keys=None):
+        """Checks the object as its model's rules say (lengths, choices, uniqueness) before it
+        is saved, so a bad value is named with its file and line instead of failing in the
+        database (or, on SQLite, being stored). `at` and `keys` place a child's fields in the
+        file: `at=("competencies", 2)` for the third competency."""
+        keys = {**self.keys, **(keys or {})}
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            if field == NON_FIELD_ERRORS:
+                raise source.error(" ".join(messages), *at) from None
+            key = keys.get(field, field)
+            place = (*at, *(key if isinstance(key, tuple) else (key,)))
+            raise source.error(f"{describe(place)}: {' '.join(messages)}", *place) from None
+
+    # Objects to files: the reverse of the above.
+
+    def relpath(self, obj):
+        return f"{self.folder}/{obj.slug}.md"
+
+    def front_matter(self, obj):
+        """Every declared key, in order: from `own_front_matter()`, else from its model field.
+
+        An empty value is left out.
+        """
+        own = self.own_front_matter(obj)
+        meta = {}
+        for key in self.declared:
+            if key in own:
+                value = own[key]
+            elif field := self.model_field(key):
+                value = _as_written(getattr(obj, field.attname))
+            else:
+                continue
+            if value is not None:
+                meta[key] = value
+        return meta
+
+    def own_front_matter(self, obj):
+        """Values for the keys that are not a model field's, or are written differently."""
+        return {}
+
+    def exported(self):
+        return self.model.objects.all()
+
+
+def _as_written(value):
+    """A moment as a person writes it: local time, and just the date at midnight."""
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value)
+        return local.date() if local.time() == datetime.time() else local
+    return value
+
+
+def _history_model(model):
+    try:
+        return get_history_model_for_model(model)
+    except NotHistoricalModelError:
+        return None
+
+
+class Registry:
+    """Every content kind, registered by its app in `AppConfig.ready()`."""
+
+    def __init__(self):
+        self.kinds = []
+        self._content_models = None
+
+    def register(self, kind):
+        self.kinds.append(kind)
+        self._content_models = None
+        return kind
+
+    @property
+    def models(self):
+        """Each kind's own model, in registry order."""
+        return [kind.model for kind in self.kinds]
+
+    @property
+    def content_models(self):
+        """Every model whose rows readers see: each kind's model, what it owns, its tags."""
+        if self._content_models is None:
+            self._content_models = frozenset(m for kind in self.kinds for m in kind.models)
+        return self._content_models
+
+    def is_content(self, model):
+        return model in self.content_models
+
+    def editor_permissions(self):
+        for kind in self.kinds:
+            yield from kind.editor_permissions()
+
+
+registry = Registry()
