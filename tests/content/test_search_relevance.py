@@ -16,7 +16,7 @@ def urls(query):
 
 
 def test_a_phrase_used_in_only_one_part_finds_that_part_first():
-    assert urls('"memorandum of understanding"')[0] == RECRUITING
+    assert urls('"pre-engagement checks"')[0] == RECRUITING
 
 
 def test_honorary_contract_finds_the_guidance_on_recruiting_and_hosting():
@@ -41,7 +41,7 @@ def test_the_role_profile_is_found_by_its_competencies_and_responsibilities():
 
 
 def test_a_guide_part_is_shown_with_its_guide():
-    result = search('"memorandum of understanding"')[0:1][0]
+    result = search('"pre-engagement checks"')[0:1][0]
     assert result.kind == "Guide part"
     assert result.parent_title == Guide.objects.get(slug="nhs-organisations").title
 
