@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "embedded",
     "guidance",
     "casestudies",
+    "toolkit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 
 from embedded.caching import bump_content_version
 
-CONTENT_APPS = {"embedded", "guidance", "casestudies"}
+CONTENT_APPS = {"embedded", "guidance", "casestudies", "toolkit"}
 NOT_CONTENT = {"feedback", "searchentry"}
 
 
