@@ -125,7 +125,7 @@ class ThemeForm(StoredAnswersMixin, forms.Form):
         name = theme.title[:1].lower() + theme.title[1:]
         for number, question in enumerate(theme.questions, start=1):
             self.fields[f"answer_{number}"] = AnswerField(
-                label=question, called=f"Your answer to question {number} on {name}"
+                label=f"{number}. {question}", called=f"Your answer to question {number} on {name}"
             )
         for choice in choices.for_theme(theme.slug):
             self.fields[choice.name] = choice_field(choice, called=choice.label)

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_COLOR_INDEX
+from docx.shared import Mm
 
 from toolkit.fill_ins import split_fill_ins
 from toolkit.worddoc import repeat_as_header, shade
@@ -227,6 +229,9 @@ def _write_table(doc, block):
                 shade(cell)
         if is_header:
             repeat_as_header(row)
+        else:
+            # Room to write in by hand on a printed copy.
+            row.height, row.height_rule = Mm(8), WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
 def _new_numbering(doc):
