@@ -153,7 +153,7 @@ def test_a_template_page_marks_fill_ins_and_offers_word_with_format_and_size(cli
     make_template(
         "fill-me-in",
         title="Fill me in",
-        body="## Details\n\nThe host is [name of host organisation].\n\n[A link](/about/) stays a link.",
+        body="## Details\n\nThe host is [name of host organisation].\n\n[A link](/about/) stays.",
     )
     response = client.get("/framework/templates/fill-me-in/")
     html = response.content.decode()
