@@ -22,7 +22,14 @@ from toolkit import plan_word
 from toolkit.forms import OrganisationForm, ThemeFormSet, error_links
 from toolkit.models import GROUP_QUESTIONS, DesignTheme, Framework
 from toolkit.plan import Plan, case_studies_to_compare
-from toolkit.progress import STEPS, Progress, ProgressFileError, step_title, too_big_message
+from toolkit.progress import (
+    STEPS,
+    FileTooBig,
+    Progress,
+    ProgressFileError,
+    step_title,
+    too_big_message,
+)
 from toolkit.uploads import LimitedUploadHandler, progress_json
 
 HOME = ("Home", "/")
@@ -215,7 +222,9 @@ def resume(request):
     try:
         progress = Progress.from_file(progress_json(upload.read()), _themes())
     except ProgressFileError as error:
-        return _refuse_upload(request, str(error))
+        return _refuse_upload(
+            request, str(error), status=413 if isinstance(error, FileTooBig) else 400
+        )
     return _check(request, progress)
 
 

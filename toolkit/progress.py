@@ -35,6 +35,10 @@ class ProgressFileError(ValueError):
     """A progress file that cannot be used, with a message for the reader."""
 
 
+class FileTooBig(ProgressFileError):
+    """A progress file far bigger than any saved plan."""
+
+
 @dataclass
 class Progress:
     """Answers by step: the organisation's, then each group's themes by slug."""
@@ -198,7 +202,7 @@ class Progress:
     def from_file(cls, content, themes):
         """The answers in a saved file, or ProgressFileError saying what is wrong with it."""
         if len(content) > MAX_FILE_BYTES:
-            raise ProgressFileError(too_big_message())
+            raise FileTooBig(too_big_message())
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:

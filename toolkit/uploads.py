@@ -17,7 +17,7 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from lxml import etree
 
 from toolkit.plan_word import PROGRESS_PROPERTY, PROPERTIES_NS, VT_NS
-from toolkit.progress import MAX_FILE_BYTES, ProgressFileError, too_big_message
+from toolkit.progress import MAX_FILE_BYTES, FileTooBig, ProgressFileError, too_big_message
 
 ZIP_MAGIC = b"PK\x03\x04"
 CUSTOM_PROPERTIES = "docProps/custom.xml"
@@ -32,8 +32,8 @@ class LimitedUploadHandler(MemoryFileUploadHandler):
         self.too_big = False
 
     def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
         self.received = 0
+        super().new_file(*args, **kwargs)
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
@@ -57,15 +57,17 @@ def progress_json(content):
                     "planner, or the .json file you saved"
                 ) from None
             if info.file_size > MAX_FILE_BYTES * 2:
-                raise ProgressFileError(too_big_message())
+                raise FileTooBig(too_big_message())
             with archive.open(info) as part:
                 xml = part.read(MAX_FILE_BYTES * 2 + 1)
+    except ProgressFileError:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
         raise ProgressFileError(
             "The file is not a saved plan: it is a damaged zip or Word file"
         ) from None
     if len(xml) > MAX_FILE_BYTES * 2:
-        raise ProgressFileError(too_big_message())
+        raise FileTooBig(too_big_message())
     return _unpack(xml)
 
 
@@ -92,5 +94,5 @@ def _unpack(xml):
     except (binascii.Error, zlib.error, ValueError):
         raise ProgressFileError("The Word file's saved answers are damaged") from None
     if len(content) > MAX_FILE_BYTES or decompressor.unconsumed_tail:
-        raise ProgressFileError(too_big_message())
+        raise FileTooBig(too_big_message())
     return content
