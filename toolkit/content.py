@@ -42,6 +42,17 @@ def part_paths(value):
     return sorted(part_path(item) for item in text_set(value))
 
 
+class OwnFieldsAfterSummary:
+    """Writes a file's own fields straight after its summary, as the toolkit's files have them."""
+
+    def front_matter(self, obj):
+        meta = super().front_matter(obj)
+        own = self.own_front_matter(obj)
+        head = {key: meta[key] for key in ("title", "slug", "summary")}
+        rest = {key: value for key, value in meta.items() if key not in head and key not in own}
+        return {**head, **own, **rest}
+
+
 class FrameworkKind(Kind):
     model = Framework
     folder = "framework"
@@ -57,7 +68,7 @@ class FrameworkKind(Kind):
         return "framework/index.md"
 
 
-class DesignThemeKind(Kind):
+class DesignThemeKind(OwnFieldsAfterSummary, Kind):
     model = DesignTheme
     folder = "framework"
     pattern = "[0-9]*.md"
@@ -119,7 +130,7 @@ class DesignThemeKind(Kind):
         return meta
 
 
-class DocumentTemplateKind(Kind):
+class DocumentTemplateKind(OwnFieldsAfterSummary, Kind):
     model = DocumentTemplate
     folder = "templates"
     fields = {"order": integer}
