@@ -9,6 +9,8 @@ import lxml.html
 import pytest
 from django.core import signing
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from casestudies.models import CaseStudy
 from tests.factories import make_case_study, make_framework, make_guide, make_part, make_theme
@@ -559,3 +561,40 @@ def test_an_upload_without_a_file_asks_for_one(client, themes):
     response = client.post(RESUME, {})
     assert response.status_code == 400
     assert "Choose the file you saved" in response.content.decode()
+
+
+# Anything at all: a clear answer, never a server error
+
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=300)
+FIELDS = st.sampled_from(
+    ["step", "go", "answers-intent", "answers-organisation", "organisation-name",
+     "organisation-setting", "scale-answer_1", "scale-timescale", "intended-outcomes-outcomes",
+     "themes-TOTAL_FORMS", "csrfmiddlewaretoken"]
+)  # fmt: skip
+
+
+@FUZZ
+@given(data=st.lists(st.tuples(FIELDS, ANY_TEXT), max_size=8))
+def test_any_form_data_gets_a_page_never_a_server_error(client, themes, data):
+    response = client.post(
+        PLANNER, data=_encoded(data), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code < 500
+    assert "no-store" in response["Cache-Control"]
+
+
+@FUZZ
+@given(content=st.one_of(st.binary(max_size=2000), ANY_TEXT.map(str.encode)))
+def test_any_uploaded_bytes_get_a_page_never_a_server_error(client, themes, content):
+    assert upload(client, content).status_code < 500
+
+
+def _encoded(pairs):
+    from urllib.parse import urlencode
+
+    return urlencode(pairs)
