@@ -62,7 +62,9 @@ def document(plan, progress_file, base_url):
                 paragraph.add_run(f"{question} ").bold = True
                 paragraph.add_run(", ".join(chosen) or "Not answered")
             for number, question, answer in theme_plan.answers:
-                doc.add_paragraph().add_run(f"{number}. {question}").bold = True
+                asked = doc.add_paragraph()
+                asked.add_run(f"{number}. {question}").bold = True
+                asked.paragraph_format.keep_with_next = True
                 if answer:
                     for line in answer.split("\n"):
                         doc.add_paragraph(line)
@@ -98,7 +100,7 @@ def document(plan, progress_file, base_url):
     for theme_plan in plan.unanswered:
         doc.add_heading(theme_plan.theme.title, level=3)
         for number, question in theme_plan.unanswered:
-            doc.add_paragraph(f"{number}. {question}", style="List Bullet")
+            doc.add_paragraph(f"{number}. {question}")
 
     doc.add_heading("About this plan", level=1)
     planner = urljoin(base_url, "/framework/plan/")
