@@ -268,3 +268,60 @@ def test_framework_pages_cost_a_pinned_number_of_queries_however_much_content_th
         assert client.get(url).status_code == 200
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
+
+
+# Editing in the admin
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("editor", password="a-long-test-password")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+def test_editors_can_open_every_toolkit_list_in_the_admin(editor_client):
+    for model in ["framework", "designtheme", "documenttemplate"]:
+        assert editor_client.get(f"/admin/toolkit/{model}/").status_code == 200
+
+
+def test_an_editor_changes_a_themes_questions_one_per_line_and_readers_see_them(
+    editor_client, client, framework
+):
+    from django.utils import timezone
+
+    theme = DesignTheme.objects.get(slug="first-theme")
+    form = editor_client.get(f"/admin/toolkit/designtheme/{theme.pk}/change/").content.decode()
+    assert "What is the first question?\nWhat is the second question?</textarea>" in form
+    assert "markdownx" in form
+    data = {
+        "framework": framework.pk,
+        "group": "intent",
+        "order": 1,
+        "title": theme.title,
+        "slug": theme.slug,
+        "summary": theme.summary,
+        "questions": "Who will sponsor the work?\r\n\r\n  What would make you stop?  \r\n",
+        "body": theme.body,
+        "status": "published",
+        "published_at_0": timezone.localtime(theme.published_at).strftime("%d/%m/%Y"),
+        "published_at_1": timezone.localtime(theme.published_at).strftime("%H:%M:%S"),
+        "last_reviewed": theme.last_reviewed.strftime("%d/%m/%Y"),
+        "next_review_due": theme.next_review_due.strftime("%d/%m/%Y"),
+    }
+    response = editor_client.post(f"/admin/toolkit/designtheme/{theme.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    theme.refresh_from_db()
+    assert theme.questions == ["Who will sponsor the work?", "What would make you stop?"]
+    assert theme.history.count() == 2
+    html = client.get("/framework/first-theme/").content.decode()
+    assert "<li>What would make you stop?</li>" in html
+
+    data["questions"] = "\n".join(f"Question {n}?" for n in range(9))
+    response = editor_client.post(f"/admin/toolkit/designtheme/{theme.pk}/change/", data)
+    assert "Give between 1 and 8 questions." in response.content.decode()

@@ -118,39 +118,41 @@ class Progress:
         return True
 
     def _cleaned(self, step, data):
+        """A step's data as the forms accept it, or ProgressFileError saying what is wrong."""
         if not isinstance(data, dict):
             raise ProgressFileError(f"the answers for {step_title(step)} are not in the right form")
         if step == "organisation":
-            _only_text_values(data, f"the organisation's {', '.join(sorted(data))}")
-            unknown = set(data) - set(OrganisationForm().fields)
-            if unknown:
-                raise ProgressFileError(_unknown("the organisation", unknown))
-            form = OrganisationForm(OrganisationForm.data_from(data, "organisation"))
-            # The name is needed for a plan, not for carrying on.
-            if not form.is_valid() and set(form.errors) - (
-                {"name"} if "name" not in data else set()
-            ):
-                raise ProgressFileError(_first_errors(form))
-            return {name: value for name, value in form.cleaned_data.items() if value}
+            return self._cleaned_organisation(data)
         cleaned = {}
         by_slug = {theme.slug: theme for theme in self.themes_of(step)}
         for slug, stored in data.items():
-            theme = by_slug.get(slug)
-            if theme is None:
-                raise ProgressFileError(
-                    f"it has answers for a theme this planner does not have: {slug!r}"
-                )
-            cleaned_theme = self._cleaned_theme(theme, stored)
-            if cleaned_theme:
+            if slug not in by_slug:
+                raise ProgressFileError(_unknown("its themes", {slug}))
+            if cleaned_theme := self._cleaned_theme(by_slug[slug], stored):
                 cleaned[slug] = cleaned_theme
         return cleaned
 
+    def _cleaned_organisation(self, data):
+        _only_text_values(data, f"the organisation's {', '.join(sorted(data))}")
+        unknown = (
+            set(data) - set(OrganisationForm.base_fields) - {c.name for c in choices.ORGANISATION}
+        )
+        if unknown:
+            raise ProgressFileError(_unknown("the organisation", unknown))
+        form = OrganisationForm(OrganisationForm.data_from(data, "organisation"))
+        form.is_valid()
+        # The name is needed to make a plan, not to carry on with one.
+        problems = {field for field in form.errors if field != "name" or "name" in data}
+        if problems:
+            raise ProgressFileError(_first_errors(form))
+        return {name: value for name, value in form.cleaned_data.items() if value}
+
     def _cleaned_theme(self, theme, stored):
-        if not isinstance(stored, dict) or set(stored) - THEME_FIELDS:
+        if not isinstance(stored, dict):
+            raise ProgressFileError(f"the answers for {theme.title!r} are not in the right form")
+        if set(stored) - THEME_FIELDS:
             raise ProgressFileError(
                 _unknown(f"the theme {theme.title!r}", set(stored) - THEME_FIELDS)
-                if isinstance(stored, dict)
-                else f"the answers for {theme.title!r} are not in the right form"
             )
         answers = stored.get("answers", [])
         if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
