@@ -598,3 +598,21 @@ def _encoded(pairs):
     from urllib.parse import urlencode
 
     return urlencode(pairs)
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_planner_pages_cost_a_few_queries_however_many_themes(
+    reader, themes, django_assert_num_queries, extra
+):
+    framework = themes["scale"].framework
+    for number in range(extra):
+        make_theme(framework, f"extra-{number}", 20 + number, "process")
+    walk_to_check(reader)
+    with django_assert_num_queries(1):  # the themes
+        reader.press("structure")
+    with django_assert_num_queries(1):
+        reader.press("check", step="structure")
+    with django_assert_num_queries(3):  # the themes, their guide parts, the case studies
+        reader.press("plan")
+    with django_assert_num_queries(3):
+        reader.press("word")

@@ -9,6 +9,7 @@ unanswered.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from casestudies.models import CaseStudy
 from toolkit import choices
@@ -50,8 +51,10 @@ class Suggestion:
 
 
 class Plan:
-    def __init__(self, progress, case_studies, today=None):
-        """`progress.themes` must have their related parts prefetched (with their guides)."""
+    def __init__(self, progress, case_studies=(), today=None):
+        """What the reading list needs (`reading`) is worked out only when asked for: for
+        that, `progress.themes` must have their related parts prefetched (with their guides).
+        """
         self.progress = progress
         self.organisation = progress.organisation_name
         self.made_on = today or datetime.date.today()
@@ -64,8 +67,7 @@ class Plan:
             for group in Group
             if (themes := [self._theme_plan(t) for t in progress.themes_of(group.value)])
         ]
-        self.reading = self._reading()
-        self.similar = self._similar(case_studies)
+        self.case_studies = case_studies
 
     @property
     def title(self):
@@ -93,7 +95,8 @@ class Plan:
         ]
         return ThemePlan(theme, answers, chosen)
 
-    def _reading(self):
+    @cached_property
+    def reading(self):
         """Guide parts linked to the themes: those for themes with open questions first."""
         suggestions = {}
         for theme_plan in sorted(self.themes, key=lambda t: (-len(t.unanswered), t.theme.order)):
@@ -102,14 +105,15 @@ class Plan:
                 suggestion.reasons.append(theme_plan.theme.title)
         return list(suggestions.values())[:MAX_READING]
 
-    def _similar(self, case_studies):
+    @cached_property
+    def similar(self):
         """Case studies sharing the most choices with this plan (at least one)."""
         organisation = self.progress.organisation
         theme_choices = {}
         for theme in self.progress.themes:
             theme_choices.update(self.progress.theme_answers(theme).get("choices", {}))
         scored = []
-        for study in case_studies:
+        for study in self.case_studies:
             reasons = []
             if organisation.get("setting") == study.setting:
                 reasons.append(f"Same kind of organisation: {study.get_setting_display()}")

@@ -175,7 +175,7 @@ def _show_step(request, progress, step, forms=None, status=200):
 
 
 def _check(request, progress, status=200):
-    plan = Plan(progress, [], today=timezone.localdate())
+    plan = Plan(progress, today=timezone.localdate())
     problems = [(message, f"#change-{where}") for message, where in progress.problems]
     context = _context(
         progress,
