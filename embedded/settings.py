@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "embedded",
     "guidance",
     "casestudies",
+    "toolkit",
     # Django's admin, as our own site class (embedded/admin_site.py).
     "embedded.apps.SiteAdminConfig",
     "django.contrib.auth",

@@ -15,6 +15,7 @@ handler500 = "embedded.views.server_error"
 urlpatterns = [
     path("", include("guidance.urls")),
     path("case-studies/", include("casestudies.urls")),
+    path("framework/", include("toolkit.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(

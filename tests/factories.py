@@ -54,3 +54,31 @@ def make_case_study(slug="test-study", **overrides):
         "key_lessons": "Agree the role early.\nFind a sponsor.",
     }
     return CaseStudy.objects.create(**publishable(slug=slug, **{**defaults, **overrides}))
+
+
+def make_framework(slug="test-framework", **overrides):
+    from toolkit.models import Framework
+
+    defaults = {"title": "A framework"}
+    return Framework.objects.create(**publishable(slug=slug, **{**defaults, **overrides}))
+
+
+def make_theme(framework, slug="test-theme", order=1, group="intent", **overrides):
+    from toolkit.models import DesignTheme
+
+    defaults = {
+        "title": f"Theme {slug}",
+        "order": order,
+        "group": group,
+        "questions": ["What is the first question?", "What is the second question?"],
+    }
+    return DesignTheme.objects.create(
+        **publishable(framework=framework, slug=slug, **{**defaults, **overrides})
+    )
+
+
+def make_template(slug="test-template", order=9, **overrides):
+    from toolkit.models import DocumentTemplate
+
+    defaults = {"title": f"Template {slug}", "order": order}
+    return DocumentTemplate.objects.create(**publishable(slug=slug, **{**defaults, **overrides}))

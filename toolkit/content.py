@@ -1,0 +1,150 @@
+"""How the framework, its themes and the templates live as files in content/.
+
+`content/framework/index.md` is the framework's introduction;
+`content/framework/NN-<theme>.md` are its themes; `content/templates/NN-<slug>.md`
+are the templates. `content/README.md` documents their fields.
+"""
+
+from casestudies.models import CaseStudy
+from embedded.content import (
+    FieldError,
+    Kind,
+    choice,
+    integer,
+    optional,
+    registry,
+    text_list,
+    text_set,
+)
+from guidance.content import find_part, part_path
+from toolkit.models import (
+    MAX_QUESTION_LENGTH,
+    MAX_QUESTIONS,
+    RESERVED_SLUGS,
+    DesignTheme,
+    DocumentTemplate,
+    Framework,
+    Group,
+)
+
+
+def questions(value):
+    items = text_list(value)
+    if not 1 <= len(items) <= MAX_QUESTIONS:
+        raise FieldError(f"should list between 1 and {MAX_QUESTIONS} questions")
+    for number, item in enumerate(items, start=1):
+        if len(item) > MAX_QUESTION_LENGTH:
+            raise FieldError(f"question {number} is longer than {MAX_QUESTION_LENGTH} characters")
+    return items
+
+
+def part_paths(value):
+    return sorted(part_path(item) for item in text_set(value))
+
+
+class OwnFieldsAfterSummary:
+    """Writes a file's own fields straight after its summary, as the toolkit's files have them."""
+
+    def front_matter(self, obj):
+        meta = super().front_matter(obj)
+        own = self.own_front_matter(obj)
+        head = {key: meta[key] for key in ("title", "slug", "summary")}
+        rest = {key: value for key, value in meta.items() if key not in head and key not in own}
+        return {**head, **own, **rest}
+
+
+class FrameworkKind(Kind):
+    model = Framework
+    folder = "framework"
+    pattern = "index.md"
+
+    def parse(self, source):
+        values = super().parse(source)
+        if "slug" not in source.meta:
+            values["slug"] = "framework"
+        return values
+
+    def relpath(self, framework):
+        return "framework/index.md"
+
+
+class DesignThemeKind(OwnFieldsAfterSummary, Kind):
+    model = DesignTheme
+    folder = "framework"
+    pattern = "[0-9]*.md"
+    fields = {
+        "group": choice(*Group.values),
+        "order": integer,
+        "questions": questions,
+        "related_parts": optional(part_paths),
+        "related_case_studies": optional(text_set),
+    }
+
+    def parse(self, source):
+        values = super().parse(source)
+        if values["slug"] in RESERVED_SLUGS:
+            raise source.error(
+                f"the slug {values['slug']!r} is used by another page under /framework/",
+                "slug" if "slug" in source.meta else None,
+            )
+        return values
+
+    def lookup(self, values, source):
+        framework = Framework.objects.order_by("pk").first()
+        if framework is None:
+            raise source.error("the framework folder has no index.md for the framework")
+        return {"framework": framework, "slug": values["slug"]}
+
+    def existing(self, values, source):
+        return DesignTheme.objects.filter(slug=values["slug"]).first()
+
+    def apply(self, theme, values, source):
+        theme.group, theme.order = values["group"], values["order"]
+        theme.questions = values["questions"]
+
+    def after_save(self, theme, values, source):
+        theme.related_parts.set(
+            [find_part(path, source, "related_parts") for path in values.get("related_parts", [])]
+        )
+        slugs = values.get("related_case_studies", [])
+        studies = {study.slug: study for study in CaseStudy.objects.filter(slug__in=slugs)}
+        for slug in slugs:
+            if slug not in studies:
+                raise source.error(
+                    f"'related_case_studies' names {slug!r}, but there is no such case study",
+                    "related_case_studies",
+                )
+        theme.related_case_studies.set(studies.values())
+
+    def relpath(self, theme):
+        return f"framework/{theme.order:02d}-{theme.slug}.md"
+
+    def own_front_matter(self, theme):
+        meta = {"group": theme.group, "order": theme.order, "questions": list(theme.questions)}
+        parts = sorted(part.path for part in theme.related_parts.select_related("guide"))
+        if parts:
+            meta["related_parts"] = parts
+        studies = sorted(theme.related_case_studies.values_list("slug", flat=True))
+        if studies:
+            meta["related_case_studies"] = studies
+        return meta
+
+
+class DocumentTemplateKind(OwnFieldsAfterSummary, Kind):
+    model = DocumentTemplate
+    folder = "templates"
+    fields = {"order": integer}
+
+    def apply(self, template, values, source):
+        template.order = values["order"]
+
+    def relpath(self, template):
+        return f"templates/{template.order:02d}-{template.slug}.md"
+
+    def own_front_matter(self, template):
+        return {"order": template.order}
+
+
+registry.register(FrameworkKind())
+registry.register(DesignThemeKind())
+registry.register(DocumentTemplateKind())
