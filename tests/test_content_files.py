@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from casestudies.models import CaseStudy
-from embedded.content import ContentError, export, load
+from embedded.content import ContentError, export, load, registry
 from embedded.models import Page
 from guidance.models import Guide, GuidePart, RoleProfile
 
@@ -266,8 +266,8 @@ def test_export_keeps_files_that_match_nothing_unless_told_to_delete(content_dir
 
 def test_export_never_deletes_files_when_the_database_holds_no_content(content_dir):
     before = {path: path.read_bytes() for path in content_dir.rglob("*.md")}
-    for model in (CaseStudy, RoleProfile, GuidePart, Guide, Page):
-        model.objects.all().delete()
+    for kind in reversed(registry.kinds):
+        kind.model.objects.all().delete()
     with pytest.raises(CommandError, match="The database holds no content"):
         call_command("export_content", dir=str(content_dir), delete=True)
     call_command("export_content", dir=str(content_dir), stdout=io.StringIO())

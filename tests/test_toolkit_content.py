@@ -69,7 +69,7 @@ def test_a_theme_edited_in_the_admin_survives_export_and_load(tmp_path):
     export(tmp_path)
     text = (tmp_path / "framework" / "03-scale.md").read_text()
     assert "  - A question added by an editor?" in text
-    assert text.index("group:") < text.index("status:")  # own fields after the summary
+    assert text.index("next_review_due:") < text.index("group:")  # own fields after the shared ones
     theme.questions = ["Something else?"]
     theme.save()
     load(tmp_path)

@@ -42,17 +42,6 @@ def part_paths(value):
     return sorted(part_path(item) for item in text_set(value))
 
 
-class OwnFieldsAfterSummary:
-    """Writes a file's own fields straight after its summary, as the toolkit's files have them."""
-
-    def front_matter(self, obj):
-        meta = super().front_matter(obj)
-        own = self.own_front_matter(obj)
-        head = {key: meta[key] for key in ("title", "slug", "summary")}
-        rest = {key: value for key, value in meta.items() if key not in head and key not in own}
-        return {**head, **own, **rest}
-
-
 class FrameworkKind(Kind):
     model = Framework
     folder = "framework"
@@ -68,7 +57,7 @@ class FrameworkKind(Kind):
         return "framework/index.md"
 
 
-class DesignThemeKind(OwnFieldsAfterSummary, Kind):
+class DesignThemeKind(Kind):
     model = DesignTheme
     folder = "framework"
     pattern = "[0-9]*.md"
@@ -98,10 +87,6 @@ class DesignThemeKind(OwnFieldsAfterSummary, Kind):
     def existing(self, values, source):
         return DesignTheme.objects.filter(slug=values["slug"]).first()
 
-    def apply(self, theme, values, source):
-        theme.group, theme.order = values["group"], values["order"]
-        theme.questions = values["questions"]
-
     def after_save(self, theme, values, source):
         theme.related_parts.set(
             [find_part(path, source, "related_parts") for path in values.get("related_parts", [])]
@@ -130,13 +115,10 @@ class DesignThemeKind(OwnFieldsAfterSummary, Kind):
         return meta
 
 
-class DocumentTemplateKind(OwnFieldsAfterSummary, Kind):
+class DocumentTemplateKind(Kind):
     model = DocumentTemplate
     folder = "templates"
     fields = {"order": integer}
-
-    def apply(self, template, values, source):
-        template.order = values["order"]
 
     def relpath(self, template):
         return f"templates/{template.order:02d}-{template.slug}.md"
