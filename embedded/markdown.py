@@ -9,7 +9,8 @@ Two locks keep it safe, so that either alone would do:
    classes and URL schemes (http, https, mailto and relative links only).
 
 Headings get stable ids from their text, and a "link to this section" anchor,
-so a reader can send a colleague straight to a section.
+so a reader can send a colleague straight to a section. After sanitising,
+`embedded.links` links glossary terms and marks links to other websites.
 """
 
 import html
@@ -25,6 +26,8 @@ from django.core.files.storage import default_storage
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image
+
+from embedded.links import annotate
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -172,7 +175,9 @@ def render(text):
     """Renders Markdown into sanitised HTML and the list of its ## and ### headings."""
     md = _parser()
     converted = md.convert(text or "")
-    return Rendered(html=sanitise(converted), contents=list(_flatten(md.toc_tokens)))
+    # Glossary links and external-link marks are added to the sanitised HTML (see embedded.links).
+    html = annotate(sanitise(converted))
+    return Rendered(html=html, contents=list(_flatten(md.toc_tokens)))
 
 
 def markdownify(text):

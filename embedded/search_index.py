@@ -42,28 +42,34 @@ INLINE_TAGS |= {"sub", "sup"}
 class _TextExtractor(HTMLParser):
     """Rendered body HTML to plain text, with a space where one block ends and the next begins.
 
-    The "link to this section" anchors `embedded.markdown` adds to headings are left out.
+    The "link to this section" anchors `embedded.markdown` adds to headings, and the
+    words only screen readers hear (such as "(another website)"), are left out.
     """
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts = []
-        self.in_anchor = False
+        self.in_anchor = self.in_hidden = False
 
     def handle_starttag(self, tag, attrs):
-        if tag == "a" and "heading-anchor" in (dict(attrs).get("class") or "").split():
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "a" and "heading-anchor" in classes:
             self.in_anchor = True
+        elif tag == "span" and "nhsuk-u-visually-hidden" in classes and not self.in_anchor:
+            self.in_hidden = True
         if tag not in INLINE_TAGS:
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag == "a":
             self.in_anchor = False
+        if tag == "span":
+            self.in_hidden = False
         if tag not in INLINE_TAGS:
             self.parts.append(" ")
 
     def handle_data(self, data):
-        if not self.in_anchor:
+        if not (self.in_anchor or self.in_hidden):
             self.parts.append(data)
 
 

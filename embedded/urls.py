@@ -44,5 +44,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("media/<path:path>", views.media, name="media"),
     path("search/", views.search_page, name="search"),
+    path("glossary/", views.glossary, name="glossary"),
     path("<slug:slug>/", views.page, name="page"),
 ]

@@ -15,7 +15,8 @@ from django.views.static import serve
 
 from embedded.caching import mark_private, public_page
 from embedded.forms import FeedbackForm
-from embedded.models import Page
+from embedded.glossary import by_letter
+from embedded.models import GlossaryTerm, Page
 from embedded.search import search
 
 RESULTS_PER_PAGE = 10
@@ -27,6 +28,18 @@ SEARCH_CACHE_SECONDS = 10 * 60
 def page(request, slug):
     page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
     return render(request, "embedded/page.html", {"page": page, "item": page})
+
+
+@public_page
+def glossary(request):
+    """Every term A to Z, each under its own anchor. One query."""
+    terms = list(GlossaryTerm.objects.visible_to(request.user).defer("body"))
+    review = {
+        "last_reviewed": max((term.last_reviewed for term in terms), default=None),
+        "next_review_due": min((term.next_review_due for term in terms), default=None),
+    }
+    context = {"letters": by_letter(terms), "terms": terms, "review": review}
+    return render(request, "embedded/glossary.html", context)
 
 
 @public_page(timeout=SEARCH_CACHE_SECONDS, params=("q", "type", "page"))

@@ -1,0 +1,35 @@
+"""Editors add, change and delete glossary terms, as they do every other content type."""
+
+from django.db import migrations
+
+CODENAMES = [f"{action}_glossaryterm" for action in ["add", "change", "delete", "view"]]
+CODENAMES.append("view_historicalglossaryterm")
+
+
+def permissions(apps):
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("embedded")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Permission = apps.get_model("auth", "Permission")
+    return Permission.objects.filter(content_type__app_label="embedded", codename__in=CODENAMES)
+
+
+def grant(apps, schema_editor):
+    group = apps.get_model("auth", "Group").objects.filter(name="Editors").first()
+    if group:
+        group.permissions.add(*permissions(apps))
+
+
+def revoke(apps, schema_editor):
+    group = apps.get_model("auth", "Group").objects.filter(name="Editors").first()
+    if group:
+        group.permissions.remove(*permissions(apps))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("embedded", "0005_glossary"), ("embedded", "0002_editors_group")]
+
+    operations = [migrations.RunPython(grant, revoke)]
