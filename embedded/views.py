@@ -87,25 +87,26 @@ def robots_txt(request):
     return response
 
 
-def _client_key(request):
+def _client_key(request, form="feedback"):
     address = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
     if forwarded and settings.TRUSTED_PROXY_COUNT:
         hops = [hop.strip() for hop in forwarded.split(",")]
         address = hops[max(len(hops) - settings.TRUSTED_PROXY_COUNT, 0)]
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
-    return f"feedback-rate:{digest}"
+    return f"{form}-rate:{digest}"
 
 
-def _over_rate_limit(request):
-    key = _client_key(request)
+def _over_rate_limit(request, form="feedback", limit=None):
+    """Counts this post from this client; True once it has sent more than `limit` in an hour."""
+    key = _client_key(request, form)
     cache.add(key, 0, timeout=60 * 60)
     try:
         count = cache.incr(key)
     except ValueError:  # the key expired between add and incr
         cache.set(key, 1, timeout=60 * 60)
         count = 1
-    return count > settings.FEEDBACK_RATE_LIMIT
+    return count > (settings.FEEDBACK_RATE_LIMIT if limit is None else limit)
 
 
 def _safe_path(request, path):
