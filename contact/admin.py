@@ -18,6 +18,7 @@ def opening(message):
 @admin.register(ContactMessage)
 class ContactMessageAdmin(admin.ModelAdmin):
     list_display = ["received_at", "name", "email", opening, "status", "closed_at"]
+    list_display_links = ["received_at", "name"]
     list_filter = ["status", "received_at"]
     search_fields = ["name", "email", "message", "reply_note"]
     date_hierarchy = "received_at"
