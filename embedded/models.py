@@ -165,6 +165,7 @@ class GlossaryTerm(Publishable):
     """
 
     also_matches = models.TextField(
+        "other forms",
         blank=True,
         help_text=(
             "Other forms of the term that should link here too, one per line: "

@@ -267,6 +267,7 @@ def test_the_index_holds_every_published_item_and_nothing_else():
         + RoleProfile.objects.published().count()
         + CaseStudy.objects.published().count()
         + apps.get_model("embedded", "Page").objects.published().count()
+        + apps.get_model("embedded", "GlossaryTerm").objects.published().count()
     )
     assert SearchEntry.objects.filter(published_at__lte=timezone.now()).count() == expected
 

@@ -92,6 +92,7 @@ class Migration(migrations.Migration):
                     models.TextField(
                         blank=True,
                         help_text="Other forms of the term that should link here too, one per line: abbreviations, plurals (for example 'research passports'). Forms written all in capitals, such as 'HRA', match only in capitals.",
+                        verbose_name="other forms",
                     ),
                 ),
             ],
@@ -179,6 +180,7 @@ class Migration(migrations.Migration):
                     models.TextField(
                         blank=True,
                         help_text="Other forms of the term that should link here too, one per line: abbreviations, plurals (for example 'research passports'). Forms written all in capitals, such as 'HRA', match only in capitals.",
+                        verbose_name="other forms",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
