@@ -175,6 +175,10 @@ class GlossaryTerm(Publishable):
     )
     history = HistoricalRecords()
 
+    # Search finds a term by its title, summary and other forms: its definition names
+    # other terms, and would put it above the guidance on them.
+    indexes_body = False
+
     class Meta:
         ordering = ["title"]
         constraints = [models.UniqueConstraint(fields=["slug"], name="glossaryterm_unique_slug")]

@@ -141,7 +141,9 @@ class IndexedModel:
         return self.model.objects.select_related(*related).prefetch_related(*prefetch)
 
     def body(self, item):
-        texts = [html_to_text(item.body_html)]
+        # A model may index less than its whole body (`indexes_body = False`): a glossary
+        # entry is found by its term and summary, not by the other terms its definition uses.
+        texts = [html_to_text(item.body_html)] if getattr(item, "indexes_body", True) else []
         texts += [getattr(item, name) for name in self.extra_fields]
         for relation in self.owned:
             fields = [

@@ -86,6 +86,12 @@ def test_terms_are_found_by_search_and_the_glossary_is_in_the_sitemap_once(clien
     assert "/glossary/#" not in sitemap
 
 
+def test_search_finds_a_term_by_its_forms_not_by_words_its_definition_borrows(client):
+    make_term("gizmo", "Gizmo", also_matches="whatsits", body="Made of quillfeather.")
+    assert 'href="/glossary/#gizmo"' in client.get("/search/?q=whatsits").content.decode()
+    assert 'href="/glossary/#gizmo"' not in client.get("/search/?q=quillfeather").content.decode()
+
+
 # Linking the first use of each term.
 
 

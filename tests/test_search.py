@@ -96,8 +96,10 @@ def test_a_phrase_used_in_only_one_part_finds_that_part_first(matching):
     assert urls('"memorandum of understanding"')[0] == RECRUITING
 
 
-def test_honorary_contract_finds_the_guidance_on_recruiting_and_hosting():
-    assert RECRUITING in urls("honorary contract")[:3]
+def test_honorary_contract_finds_its_definition_then_the_guidance_on_recruiting_and_hosting():
+    found = urls("honorary contract")
+    assert found[0] == "/glossary/#honorary-contract"
+    assert RECRUITING in found[1:4]
 
 
 def test_a_question_in_plain_words_finds_guidance():
