@@ -17,7 +17,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
-from embedded.models import Feedback, Page, Publishable, Redirect
+from embedded.models import Feedback, GlossaryTerm, Page, Publishable, Redirect
 
 
 class ReviewStateFilter(admin.SimpleListFilter):
@@ -153,6 +153,28 @@ class PublishableAdmin(SimpleHistoryAdmin):
 class PageAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
+        *PublishableAdmin.publishing_fieldsets,
+    ]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(PublishableAdmin):
+    """A term's first use on every page links to its entry; saving it updates those links."""
+
+    list_display = ["title", "also_matches", visibility, review_due, "updated_at"]
+    search_fields = ["title", "also_matches", "summary", "body"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["title", "slug", "summary", "also_matches", "body"],
+                "description": (
+                    "The title is the term as readers see it. Write one to three short "
+                    "paragraphs, without headings. Pages link the first use of the title "
+                    "and of every other form listed."
+                ),
+            },
+        ),
         *PublishableAdmin.publishing_fieldsets,
     ]
 

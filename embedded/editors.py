@@ -30,6 +30,12 @@ SITE_PERMISSIONS = [
 ]
 
 
+def allow_editors(app_label, *codenames):
+    """For an app whose models editors look after but which is not content (contact
+    messages): called from its AppConfig.ready(), so the sync below keeps them."""
+    SITE_PERMISSIONS.extend((app_label, codename) for codename in codenames)
+
+
 def editor_permissions():
     """(app label, codename) of every permission the Editors group holds."""
     return {*registry.editor_permissions(), *SITE_PERMISSIONS}

@@ -19,7 +19,8 @@ in well under a second.
 
 Headings get the same ids as before (Python-Markdown's slugs, with `_1`, `_2`
 for repeats), and a "link to this section" anchor, so a reader can send a
-colleague straight to a section.
+colleague straight to a section. After sanitising, `embedded.links` links
+glossary terms and marks links to other websites.
 """
 
 import html
@@ -34,6 +35,8 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
 from markdown_it import MarkdownIt
 from PIL import Image
+
+from embedded.links import annotate
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -276,7 +279,9 @@ def render(text):
     """Renders Markdown into sanitised HTML and the list of its ## and ### headings."""
     env = {}
     converted = PARSER.render(text or "", env)
-    return Rendered(html=sanitise(converted), contents=env.get("contents", []))
+    # Glossary links and external-link marks are added to the sanitised HTML (see embedded.links).
+    html = annotate(sanitise(converted))
+    return Rendered(html=html, contents=env.get("contents", []))
 
 
 def markdownify(text):

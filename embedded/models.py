@@ -4,7 +4,8 @@
 the title, summary and Markdown body, renders the body once on save, and
 knows whether it is published and when it is due for review. Apps subclass it
 (`Guide`, `GuidePart`, `RoleProfile`, `CaseStudy`) and register their models
-with `embedded.content` so that the loader, search and sitemap find them.
+with `embedded.content` so that the loader, search and sitemap find them. The
+site's own are `Page` (about, contact...) and `GlossaryTerm`.
 """
 
 import calendar
@@ -205,6 +206,61 @@ class Page(Publishable):
 
     def get_absolute_url(self):
         return reverse("page", args=[self.slug])
+
+
+class GlossaryTerm(Publishable):
+    """A specialist term the site uses, defined once on /glossary/ under its own anchor.
+
+    The first use of a published term on any page links to its entry: the
+    rendered bodies carry the links (see `embedded.links`), and
+    `embedded.glossary` renders again the bodies a changed term touches.
+    """
+
+    also_matches = models.TextField(
+        "other forms",
+        blank=True,
+        help_text=(
+            "Other forms of the term that should link here too, one per line: "
+            "abbreviations, plurals (for example 'research passports'). "
+            "Forms written all in capitals, such as 'HRA', match only in capitals."
+        ),
+    )
+    history = HistoricalRecords()
+
+    # Search finds a term by its title, summary and other forms: its definition names
+    # other terms, and would put it above the guidance on them.
+    indexes_body = False
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="glossaryterm_unique_slug")]
+
+    def save(self, *args, **kwargs):
+        from embedded import glossary
+
+        # An entry never links to itself.
+        with glossary.defining(self.slug):
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{reverse('glossary')}#{self.slug}"
+
+    def clean(self):
+        from embedded import glossary
+
+        super().clean()
+        if glossary.HEADING.search(self.body):
+            raise ValidationError({"body": glossary.NO_HEADINGS})
+
+    def public_paths(self):
+        # Its address is an anchor on /glossary/: a changed slug moves no page.
+        return []
+
+    @property
+    def phrases(self):
+        """Every form of the term that links to it: its title, then its other forms."""
+        others = [line.strip() for line in self.also_matches.splitlines()]
+        return [self.title, *(form for form in others if form)]
 
 
 class Feedback(models.Model):

@@ -43,28 +43,34 @@ INLINE_TAGS |= {"sub", "sup"}
 class _TextExtractor(HTMLParser):
     """Rendered body HTML to plain text, with a space where one block ends and the next begins.
 
-    The "link to this section" anchors `embedded.markdown` adds to headings are left out.
+    The "link to this section" anchors `embedded.markdown` adds to headings, and the
+    words only screen readers hear (such as "(another website)"), are left out.
     """
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts = []
-        self.in_anchor = False
+        self.in_anchor = self.in_hidden = False
 
     def handle_starttag(self, tag, attrs):
-        if tag == "a" and "heading-anchor" in (dict(attrs).get("class") or "").split():
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "a" and "heading-anchor" in classes:
             self.in_anchor = True
+        elif tag == "span" and "nhsuk-u-visually-hidden" in classes and not self.in_anchor:
+            self.in_hidden = True
         if tag not in INLINE_TAGS:
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag == "a":
             self.in_anchor = False
+        if tag == "span":
+            self.in_hidden = False
         if tag not in INLINE_TAGS:
             self.parts.append(" ")
 
     def handle_data(self, data):
-        if not self.in_anchor:
+        if not (self.in_anchor or self.in_hidden):
             self.parts.append(data)
 
 
@@ -136,7 +142,9 @@ class IndexedModel:
         return self.model.objects.select_related(*related).prefetch_related(*prefetch)
 
     def body(self, item):
-        texts = [html_to_text(item.body_html)]
+        # A model may index less than its whole body (`indexes_body = False`): a glossary
+        # entry is found by its term and summary, not by the other terms its definition uses.
+        texts = [html_to_text(item.body_html)] if getattr(item, "indexes_body", True) else []
         texts += [getattr(item, name) for name in self.extra_fields]
         for relation in self.owned:
             fields = [

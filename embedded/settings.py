@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "guidance",
     "casestudies",
     "toolkit",
+    "contact",
     # Django's admin, as our own site class (embedded/admin_site.py).
     "embedded.apps.SiteAdminConfig",
     "django.contrib.auth",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "embedded.navigation.navigation",
             ],
         },
     },
@@ -281,6 +283,32 @@ AXES_CLIENT_IP_CALLABLE = "embedded.clientip.client_ip"
 
 # "Was this page helpful?": answers per client address per hour.
 FEEDBACK_RATE_LIMIT = int(os.environ.get("FEEDBACK_RATE_LIMIT", "10"))
+
+# The contact form: messages per client address per hour, who is told one
+# arrived, and how long a closed message is kept before
+# `manage.py delete_closed_contact_messages` (run daily) deletes it.
+CONTACT_RATE_LIMIT = int(os.environ.get("CONTACT_RATE_LIMIT", "5"))
+CONTACT_NOTIFY_EMAILS = env_list("CONTACT_NOTIFY_EMAILS")
+CONTACT_MESSAGE_RETENTION_DAYS = int(os.environ.get("CONTACT_MESSAGE_RETENTION_DAYS", "365"))
+
+# Email, used only to tell editors a contact message arrived. Without EMAIL_HOST
+# nothing is sent (on a laptop, emails are printed to the console instead).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", not env_flag("EMAIL_USE_SSL"))
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+# A slow mail server must not hold a reader's request for long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 LOGGING = {
     "version": 1,

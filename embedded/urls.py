@@ -45,5 +45,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("media/<path:path>", views.media, name="media"),
     path("search/", views.search_page, name="search"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("contact/", include("contact.urls")),
     path("<slug:slug>/", views.page, name="page"),
 ]

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.static import serve
 
 from embedded.caching import mark_private, public_page
-from embedded.forms import FeedbackForm
-from embedded.models import Page
+from embedded.forms import FeedbackCommentForm, FeedbackForm
+from embedded.glossary import by_letter
+from embedded.models import GlossaryTerm, Page
 from embedded.plaintext import strip_unprintable
 from embedded.ratelimit import RateLimit
 from embedded.search import search
@@ -27,6 +28,18 @@ SEARCH_CACHE_SECONDS = 10 * 60
 def page(request, slug):
     page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
     return render(request, "embedded/page.html", {"page": page, "item": page})
+
+
+@public_page
+def glossary(request):
+    """Every term A to Z, each under its own anchor. One query."""
+    terms = list(GlossaryTerm.objects.visible_to(request.user).defer("body"))
+    review = {
+        "last_reviewed": max((term.last_reviewed for term in terms), default=None),
+        "next_review_due": min((term.next_review_due for term in terms), default=None),
+    }
+    context = {"letters": by_letter(terms), "terms": terms, "review": review}
+    return render(request, "embedded/glossary.html", context)
 
 
 @public_page(timeout=SEARCH_CACHE_SECONDS, params=("q", "type", "page"))
@@ -85,13 +98,20 @@ def _safe_path(request, path):
     return "/"
 
 
+# "Was this page helpful?" in two steps, as on NHS.UK: every page carries only
+# the Yes and No buttons (the same for every reader, so the page stays cached);
+# the answer is stored at once, and the thank-you page then offers a comment box.
+# The comment is tied to the answer by a signed, short-lived token in the form.
+#
 # No CSRF token: the form sits on every cached page, and a token would make each
 # page personal. The answer is anonymous, rate-limited and changes nothing else.
 @csrf_exempt
 @require_POST
 def feedback(request):
-    form = FeedbackForm(request.POST)
     back = _safe_path(request, request.POST.get("path", ""))
+    if "answer" in request.POST:
+        return _feedback_comment(request, back)
+    form = FeedbackForm(request.POST)
     if not FEEDBACK_LIMIT.allow(request):
         response = render(
             request,
@@ -105,15 +125,31 @@ def feedback(request):
         return mark_private(
             render(request, "embedded/feedback.html", {"form": form, "back": back}, status=400)
         )
+    query = {"next": back}
     if not form.is_spam():
-        form.save(path=back)
-    return redirect(f"/feedback/thanks/?next={back}")
+        answer = form.save(path=back)
+        if not answer.comment:
+            query["answer"] = FeedbackCommentForm.token_for(answer)
+    return redirect(f"/feedback/thanks/?{urlencode(query, safe='/')}")
+
+
+def _feedback_comment(request, back):
+    form = FeedbackCommentForm(request.POST)
+    if not form.is_valid():
+        context = {"back": back, "comment_form": form, "answer": form.feedback}
+        return mark_private(render(request, "embedded/feedback_thanks.html", context, status=400))
+    form.save()
+    return redirect(f"/feedback/thanks/?{urlencode({'next': back}, safe='/')}")
 
 
 @require_GET
 def feedback_thanks(request):
     back = _safe_path(request, request.GET.get("next", ""))
-    return mark_private(render(request, "embedded/feedback_thanks.html", {"back": back}))
+    context = {"back": back}
+    form = FeedbackCommentForm(initial={"answer": request.GET.get("answer", "")})
+    if form.feedback is not None and not form.feedback.comment:
+        context.update(comment_form=form, answer=form.feedback)
+    return mark_private(render(request, "embedded/feedback_thanks.html", context))
 
 
 def not_found(request, exception=None):

@@ -74,6 +74,7 @@ def part(request, guide_slug, part_slug):
         "guide": guide,
         "parts": parts,
         "part": current,
+        "position": position + 1,
         "item": current,
         "previous": parts[position - 1] if position else None,
         "next": parts[position + 1] if position + 1 < len(parts) else None,

@@ -327,8 +327,9 @@ class BodyWriter(HTMLParser):
     """Writes a body's sanitised HTML into Word: headings, paragraphs, lists, tables, links.
 
     The HTML comes from `embedded.markdown`, so only its allow-listed tags
-    arrive. Links keep their text and gain their address in brackets;
-    "link to this section" anchors and images are left out.
+    arrive. Links keep their text and gain their address in brackets (not
+    glossary terms); "link to this section" anchors, the marks on links to
+    other websites and images are left out.
     """
 
     HEADINGS = {"h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
@@ -340,7 +341,7 @@ class BodyWriter(HTMLParser):
         self.paragraph = None
         self.lists = []
         self.bold = self.italic = 0
-        self.skipping = False
+        self.skipping = None  # the tag whose end stops the skipping
         self.links = []
         self.table = None
 
@@ -352,8 +353,12 @@ class BodyWriter(HTMLParser):
         attrs = dict(attrs)
         if self.skipping:
             return
-        if tag == "a" and "heading-anchor" in (attrs.get("class") or ""):
-            self.skipping = True
+        classes = (attrs.get("class") or "").split()
+        if tag == "a" and "heading-anchor" in classes:
+            self.skipping = "a"
+        elif tag == "span" and {"nhsuk-u-visually-hidden", "external-link__icon"} & set(classes):
+            # The words and icon that mark a link to another website: its address says it.
+            self.skipping = "span"
         elif tag in self.HEADINGS:
             self.paragraph = self.doc.add_heading(level=self.HEADINGS[tag])
         elif tag in self.LISTS:
@@ -369,7 +374,8 @@ class BodyWriter(HTMLParser):
         elif tag in {"em", "i"}:
             self.italic += 1
         elif tag == "a":
-            self.links.append(attrs.get("href") or "")
+            # A glossary term keeps its words only: its address would clutter the sentence.
+            self.links.append("" if "glossary-link" in classes else attrs.get("href") or "")
         elif tag == "br" and self.paragraph is not None:
             self.paragraph.add_run().add_break()
         elif tag == "table":
@@ -381,7 +387,8 @@ class BodyWriter(HTMLParser):
 
     def handle_endtag(self, tag):
         if self.skipping:
-            self.skipping = tag != "a"
+            if tag == self.skipping:
+                self.skipping = None
             return
         if tag in self.HEADINGS or tag in {"p", "li", "blockquote", "pre", "dt", "dd"}:
             self.paragraph = None

@@ -499,7 +499,7 @@ def test_the_contents_list_covers_the_glance_the_body_the_lessons_and_the_guidan
     study = make_case_study("contents")
     study.related_parts.set([make_part(make_guide("contents-guide"), "a-part")])
     html = client.get(study.get_absolute_url()).content.decode()
-    nav = re.search(r'<nav class="on-page-contents".*?</nav>', html, re.S).group(0)
+    nav = re.search(r'<details class="nhsuk-details on-page-contents.*?</details>', html, re.S)[0]
     assert re.findall(r'<a href="(#[^"]+)">', nav) == [
         "#at-a-glance",
         "#first-section",

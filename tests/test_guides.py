@@ -44,9 +44,9 @@ def test_a_part_shows_its_guide_contents_list_and_marks_the_current_part(client)
     assert part.guide.title in html
     assert part.summary in html
     current = re.search(
-        r'aria-current="page"><span class="nhsuk-contents-list__current">([^<]+)<', html
+        r'aria-current="page"><span class="nhsuk-contents-list__current">(.*?)</span></li>', html
     )
-    assert current.group(1) == part.title
+    assert current.group(1).endswith(f"</span> {part.title}")
     for other in part.guide.parts.exclude(pk=part.pk):
         assert f'href="{other.get_absolute_url()}"' in html
 
@@ -104,10 +104,12 @@ def test_the_print_view_holds_the_whole_guide_in_order(client):
     response = client.get("/guidance/public-involvement/print/")
     html = response.content.decode()
     parts = GuidePart.objects.filter(guide__slug="public-involvement").order_by("order")
-    positions = [html.index(f"{n}. {part.title}") for n, part in enumerate(parts, start=1)]
+    positions = [html.index(f'-title">{part.title}</h2>') for part in parts]
     assert positions == sorted(positions)
+    text = re.sub(r"<[^>]+>", "", html)
     for part in parts:
-        assert part.body_html[:200] in html
+        first_paragraph = re.sub(r"<[^>]+>", "", part.body_html.split("</p>")[0])
+        assert first_paragraph in text
     assert 'action="/feedback/"' not in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
 

@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 
 from embedded.markdown import check_body, markdownify, render
 
+# Rendering links glossary terms, which it reads from the database.
+pytestmark = pytest.mark.django_db
+
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
     "<SCRIPT SRC=//evil.example/xss.js></SCRIPT>",
@@ -121,7 +124,7 @@ def test_allowed_links_keep_their_address():
 
 def test_external_links_get_noopener_and_internal_links_do_not():
     html = render("[out](https://example.org) [in](/about/)").html
-    assert '<a href="https://example.org" rel="noopener noreferrer">out</a>' in html
+    assert '<a href="https://example.org" rel="noopener noreferrer" class="external-link">' in html
     assert '<a href="/about/">in</a>' in html
 
 

@@ -18,7 +18,7 @@ SAMPLE_PAGES = ["/", GUIDE_PART, "/case-studies/", "/roles/embedded-researcher/"
 # tab stop (arrow keys move within the group), so they share a group.
 MARK_CONTROLS = """() => {
     const controls = [...document.querySelectorAll(
-        "a[href], button, input, select, textarea, [tabindex]"
+        "a[href], button, input, select, textarea, summary, [tabindex]"
     )].filter((el) => el.tabIndex >= 0 && !el.disabled && el.type !== "hidden"
         && el.checkVisibility({visibilityProperty: true}));
     return controls.map((el, index) => {
@@ -161,16 +161,20 @@ def test_without_javascript_the_header_search_takes_the_reader_to_the_results(ne
     assert navigation.value.status == 200
 
 
-def test_without_javascript_feedback_is_sent_and_thanked(new_tab):
+def test_without_javascript_feedback_is_answered_then_commented_on(new_tab):
     tab = new_tab(java_script_enabled=False)
     tab.open(GUIDE_PART)
     feedback = tab.page.get_by_role("complementary", name="Was this page helpful?")
-    feedback.get_by_role("radio", name="Yes").check()
-    feedback.get_by_role("textbox", name="How could we improve this page?").fill("Clear.")
+    assert feedback.get_by_role("textbox").count() == 0, "no comment box before a choice"
     with tab.page.expect_navigation():
-        feedback.get_by_role("button", name="Send feedback").click()
-    assert tab.page.url == f"{tab.base_url}/feedback/thanks/?next={GUIDE_PART}"
+        feedback.get_by_role("button", name="Yes this page was helpful").click()
+    assert tab.page.url.startswith(f"{tab.base_url}/feedback/thanks/?next={GUIDE_PART}&answer=")
     assert tab.page.get_by_role("heading", level=1).inner_text() == "Thank you for your feedback"
+    tab.page.get_by_role("textbox", name="Is there anything we could do better?").fill("Clear.")
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Send comment").click()
+    assert tab.page.url == f"{tab.base_url}/feedback/thanks/?next={GUIDE_PART}"
+    assert tab.page.get_by_role("textbox").count() == 0
     back = tab.page.get_by_role("link", name="Go back to the page you were reading")
     assert back.get_attribute("href") == GUIDE_PART
 
