@@ -13,6 +13,7 @@ import re
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -140,13 +141,24 @@ class Visitor:
     base: str
     cookies: dict = field(default_factory=dict)
     headers: dict = field(default_factory=dict)
+    # Another loopback address (127.0.0.2, ...) plays a second person on another machine.
+    source: str = "127.0.0.1"
 
     def request(self, method, path, body=None, headers=None):
         url = urllib.parse.urlsplit(self.base + path if path.startswith("/") else path)
         sent = {"Host": url.netloc, **self.headers, **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        if url.scheme == "https":
+            # The tests' own self-signed certificate: nothing to verify it against.
+            tls = ssl._create_unverified_context()  # noqa: S323
+            connection = http.client.HTTPSConnection(
+                url.hostname, url.port, timeout=30, context=tls, source_address=(self.source, 0)
+            )
+        else:
+            connection = http.client.HTTPConnection(
+                url.hostname, url.port, timeout=30, source_address=(self.source, 0)
+            )
         try:
             target = url.path + (f"?{url.query}" if url.query else "")
             connection.request(method, target, body=body, headers=sent)
