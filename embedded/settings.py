@@ -183,10 +183,48 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded images live on local disk (one container) or in S3-compatible object
+# storage (several containers share one bucket). The app serves them at
+# /media/ either way, unless MEDIA_S3_PUBLIC_URL names the bucket's own public
+# address, in which case pages link straight to it.
+
+
+def media_storage(environ):
+    """The storage for uploads, their base address, and the origins the CSP must allow."""
+    kind = environ.get("MEDIA_STORAGE", "filesystem")
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "/media/", []
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE should be filesystem or s3, not {kind!r}.")
+    if not environ.get("MEDIA_S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET.")
+    options = {
+        "bucket_name": environ["MEDIA_S3_BUCKET"],
+        # Empty means AWS itself; any S3-compatible service gives its address here.
+        "endpoint_url": environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("MEDIA_S3_REGION") or None,
+        # Unset, boto3 finds credentials itself (environment, instance role).
+        "access_key": environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        "location": environ.get("MEDIA_S3_PREFIX", ""),
+        # Upload names are random; never replace an object another container wrote.
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": False,
+    }
+    public = environ.get("MEDIA_S3_PUBLIC_URL", "").rstrip("/")
+    if not public:
+        return {"BACKEND": "embedded.storage.AppServedS3Storage", "OPTIONS": options}, "/media/", []
+    scheme, _, domain = public.partition("//")
+    options |= {"custom_domain": domain, "url_protocol": scheme}
+    origin = f"{scheme}//{domain.partition('/')[0]}"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, f"{public}/", [origin]
+
+
+MEDIA_STORAGE_BACKEND, MEDIA_URL, MEDIA_ORIGINS = media_storage(os.environ)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -250,7 +288,7 @@ if not DEBUG:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],

@@ -1,15 +1,17 @@
+import mimetypes
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
-from django.views.static import serve
 
 from embedded.caching import mark_private, public_page
 from embedded.forms import FeedbackCommentForm, FeedbackForm
@@ -61,10 +63,18 @@ def search_page(request):
 
 @require_safe
 def media(request, path):
-    """Images editors uploaded. They are few and small; a proxy or object store can take
-    this over at /media/ without any change here."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Images editors uploaded, read from the configured storage (local disk or a shared
+    bucket), so every web container serves every upload. A proxy or CDN in front keeps them."""
+    try:
+        if not path.startswith(settings.MARKDOWNX_MEDIA_PATH) or not default_storage.exists(path):
+            raise Http404("No such image.")
+        file = default_storage.open(path)
+    except (SuspiciousFileOperation, OSError) as error:
+        raise Http404("No such image.") from error
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = FileResponse(file, content_type=content_type)
     response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -1,0 +1,232 @@
+"""Real servers for tests the test client cannot stand in for: the site in gunicorn with
+production settings, and a plain HTTP visitor that keeps its own cookies.
+
+Each server binds a free port on loopback and is stopped when its `with` block ends.
+"""
+
+import contextlib
+import fcntl
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, timeout=30, process=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before it listened")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listened on port {port} within {timeout} s")
+
+
+def production_env(database_url, **extra):
+    """The environment of a production process (DJANGO_DEBUG off), on plain HTTP."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEDIA_"))
+    }
+    env |= {
+        "DJANGO_SECRET_KEY": f"tests-{secrets.token_urlsafe(32)}",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    return env | {key: str(value) for key, value in extra.items()}
+
+
+def manage(env, *args):
+    """Runs a management command in its own process, as an operator would."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def collect_static(env):
+    """Production serves hashed static files from a manifest: build it once (as the Docker
+    build does), under a lock so parallel test workers do not write it at the same time."""
+    with open(ROOT / ".collectstatic.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        manifest = ROOT / "staticfiles" / "staticfiles.json"
+        if not manifest.exists() or manifest.stat().st_mtime < _newest_static_source():
+            manage(env, "collectstatic", "--no-input", "-v", "0")
+
+
+def _newest_static_source():
+    return max(path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file())
+
+
+@contextlib.contextmanager
+def gunicorn(env, workers=1, threads=2):
+    """The site under gunicorn with the shipped config; yields its base address."""
+    collect_static(env)
+    port = free_port()
+    env = env | {
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "GUNICORN_ACCESS_LOG": "",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "embedded.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(port, process=process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        process.stderr.close()
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict
+    body: bytes
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+
+@dataclass
+class Visitor:
+    """A person's HTTP client: keeps cookies (Secure ones too: the tests speak plain HTTP to a
+    server that believes it is behind TLS) and never follows redirects by itself."""
+
+    base: str
+    cookies: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
+    # Another loopback address (127.0.0.2, ...) plays a second person on another machine.
+    source: str = "127.0.0.1"
+
+    def request(self, method, path, body=None, headers=None):
+        url = urllib.parse.urlsplit(self.base + path if path.startswith("/") else path)
+        sent = {"Host": url.netloc, **self.headers, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if url.scheme == "https":
+            # The tests' own self-signed certificate: nothing to verify it against.
+            tls = ssl._create_unverified_context()  # noqa: S323
+            connection = http.client.HTTPSConnection(
+                url.hostname, url.port, timeout=30, context=tls, source_address=(self.source, 0)
+            )
+        else:
+            connection = http.client.HTTPConnection(
+                url.hostname, url.port, timeout=30, source_address=(self.source, 0)
+            )
+        try:
+            target = url.path + (f"?{url.query}" if url.query else "")
+            connection.request(method, target, body=body, headers=sent)
+            response = connection.getresponse()
+            answer = Answer(
+                response.status,
+                {name.lower(): value for name, value in response.getheaders()},
+                response.read(),
+            )
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    cookie, _, _ = value.partition(";")
+                    key, _, val = cookie.partition("=")
+                    self.cookies[key.strip()] = val.strip()
+        finally:
+            connection.close()
+        return answer
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path, fields, files=None, headers=None):
+        """A form post (multipart when there are files), with the CSRF token from the cookie."""
+        fields = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **fields}
+        if files:
+            boundary = secrets.token_hex(16)
+            body = multipart(boundary, fields, files)
+            content_type = f"multipart/form-data; boundary={boundary}"
+        else:
+            body = urllib.parse.urlencode(fields).encode()
+            content_type = "application/x-www-form-urlencoded"
+        sent = {
+            "Content-Type": content_type,
+            "Referer": self.base + path,
+            "X-CSRFToken": self.cookies.get("csrftoken", ""),
+            **(headers or {}),
+        }
+        return self.request("POST", path, body=body, headers=sent)
+
+    def sign_in(self, username, password):
+        self.get("/admin/login/")
+        answer = self.post(
+            "/admin/login/?next=/admin/",
+            {"username": username, "password": password, "next": "/admin/"},
+        )
+        assert answer.status == 302, f"sign-in failed: {answer.status} {answer.text[:300]}"
+        return answer
+
+
+def multipart(boundary, fields, files):
+    lines = []
+    for name, value in fields.items():
+        lines += [f"--{boundary}", f'Content-Disposition: form-data; name="{name}"', "", value]
+    body = "\r\n".join(lines).encode() + b"\r\n"
+    for name, (filename, content, content_type) in files.items():
+        body += (
+            (
+                f"--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n"
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    return body + f"--{boundary}--\r\n".encode()
+
+
+def uploaded_image_url(answer):
+    """The address in the Markdown the editor's upload endpoint answers with."""
+    code = json.loads(answer.body)["image_code"]
+    return re.search(r"\]\((.+)\)$", code).group(1)
