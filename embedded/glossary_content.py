@@ -17,6 +17,7 @@ class GlossaryTermKind(Kind):
         return values
 
     def apply(self, term, values, source):
+        super().apply(term, values, source)
         term.also_matches = "\n".join(values.get("also_matches", []))
 
     def unchanged(self, term, values, source):
