@@ -37,20 +37,27 @@ def _show(request, page, form, status=200, limited=False):
     return render(request, "contact/contact.html", context, status=status)
 
 
+@public_page
+def _contact_page(request):
+    page = get_object_or_404(Page.objects.visible_to(request.user), slug="contact")
+    return _show(request, page, ContactForm())
+
+
+# No CSRF token, for the feedback form's reason: the page is cached for every reader.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-@public_page
 def contact(request):
-    page = get_object_or_404(Page.objects.visible_to(request.user), slug="contact")
+    """The page (cached like any page) and, when sent, the message (never cached)."""
     if request.method != "POST":
-        return _show(request, page, ContactForm())
+        return _contact_page(request)
+    page = get_object_or_404(Page.objects.visible_to(request.user), slug="contact")
     form = ContactForm(request.POST)
     if not CONTACT_LIMIT.allow(request):
         response = _show(request, page, form, status=429, limited=True)
         response["Retry-After"] = "3600"
-        return response
+        return mark_private(response)
     if not form.is_valid():
-        return _show(request, page, form, status=400)
+        return mark_private(_show(request, page, form, status=400))
     if not form.is_spam():
         tell_editors(form.save(), request)
     return redirect("contact_sent")

@@ -28,6 +28,7 @@ class GlossaryTermKind(Kind):
     def front_matter(self, term):
         """As the files are written: the other forms straight after the summary."""
         meta = super().front_matter(term)
+        meta.pop("also_matches", None)  # the model keeps them as lines; files, as a list
         ordered = {key: meta.pop(key) for key in ["title", "slug", "summary"]}
         others = [line.strip() for line in term.also_matches.splitlines() if line.strip()]
         if others:

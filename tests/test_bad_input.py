@@ -42,7 +42,7 @@ def test_a_control_character_in_the_feedback_path_is_dropped(client, character):
     path = f"/ab{character}out/"
     response = client.post("/feedback/", {"path": path, "helpful": "yes"})
     assert response.status_code == 302
-    assert response["Location"] == "/feedback/thanks/?next=/about/"
+    assert response["Location"].startswith("/feedback/thanks/?next=/about/&")
     assert Feedback.objects.get().path == "/about/"
 
 

@@ -15,6 +15,9 @@ from toolkit.fill_ins import mark_fill_ins, split_fill_ins
 from toolkit.models import DocumentTemplate
 from toolkit.worddoc import new_document, to_bytes
 
+# Rendering reads the glossary, so every test here uses the database.
+pytestmark = pytest.mark.django_db
+
 
 def written(markdown, base_url="https://example.org/"):
     """Markdown rendered as the site renders it, then written to Word and read back."""
@@ -188,7 +191,6 @@ def shipped_templates():
         yield kind.parse(read_source(path, settings.CONTENT_DIR))["slug"]
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("slug", list(shipped_templates()))
 def test_each_templates_word_file_opens_and_says_what_its_page_says(client, slug):
     template = DocumentTemplate.objects.get(slug=slug)

@@ -71,7 +71,9 @@ class BlockParser(HTMLParser):
         if self.skipping:
             self.skipping += tag not in {"br", "img", "hr"}
             return
-        if tag == "a" and "heading-anchor" in (attrs.get("class") or "").split():
+        classes = (attrs.get("class") or "").split()
+        # Left out: "link to this section" anchors, and words only screen readers hear.
+        if (tag == "a" and "heading-anchor" in classes) or "nhsuk-u-visually-hidden" in classes:
             self.skipping = 1
         elif tag in HEADINGS:
             self._open(Block("heading", level=HEADINGS[tag]))
@@ -92,7 +94,9 @@ class BlockParser(HTMLParser):
         elif tag in {"em", "i"}:
             self.italic += 1
         elif tag == "a":
-            self.links.append(attrs.get("href") or "")
+            # A glossary link is the site's help for readers, not part of the document.
+            glossary = "glossary-link" in (attrs.get("class") or "").split()
+            self.links.append("" if glossary else attrs.get("href") or "")
         elif tag == "br":
             self._add("\n")
         elif tag == "table" and self.table is None:
