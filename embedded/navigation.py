@@ -15,7 +15,6 @@ SECTIONS = [
     Section("Guidance", "/guidance/", "/guidance/"),
     Section("Job description", "/roles/embedded-researcher/", "/roles/"),
     Section("Case studies", "/case-studies/", "/case-studies/"),
-    Section("Plan an initiative", "/framework/", "/framework/"),
     Section("About", "/about/", "/about/"),
 ]
 
