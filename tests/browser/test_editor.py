@@ -15,6 +15,8 @@ NEW_WORDS = "Quillfeather workshops help the team agree its questions."
 
 @pytest.fixture
 def editor():
+    # Another browser test may have left her account in the live server's database.
+    User.objects.filter(username="edith").delete()
     user = User.objects.create_user("edith", password="a-long-test-password", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     return user

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from contact.models import ContactMessage
+from embedded.models import RateLimitHit
 from tests.browser.test_accessibility import PARTS, assert_accessible
 from tests.browser.test_editor import editor, sign_in  # noqa: F401 - editor is a fixture
 
@@ -44,7 +45,9 @@ def test_the_folded_contents_open_to_the_numbered_parts_and_the_sections(phone):
     phone.page.get_by_text("Guide contents").click()
     assert parts.is_visible()
     items = parts.get_by_role("listitem").all_inner_texts()
-    assert items[0].startswith("Part 1 of 9:") and items[-1].startswith("Part 9 of 9:")
+    total = len(items)
+    assert items[0].startswith(f"Part 1 of {total}:")
+    assert items[-1].startswith(f"Part {total} of {total}:")
     current = parts.locator("[aria-current=page]").inner_text()
     assert current.startswith("Part 5 of 9:")
     phone.page.get_by_text("On this page").click()
@@ -108,7 +111,7 @@ def test_the_guide_page_action_link_starts_the_first_part(tab):
     assert action.inner_text().startswith("Start reading:")
     with tab.page.expect_navigation():
         action.click()
-    assert tab.page.locator(".nhsuk-caption-l").inner_text() == "Part 1 of 9"
+    assert re.fullmatch(r"Part 1 of \d+", tab.page.locator(".nhsuk-caption-l").inner_text())
 
 
 def test_a_glossary_link_takes_the_reader_to_the_terms_entry(tab):
@@ -126,6 +129,7 @@ def test_a_glossary_link_takes_the_reader_to_the_terms_entry(tab):
 def test_a_message_sent_is_kept_emailed_about_answered_and_closed(new_tab, settings):
     settings.CONTACT_NOTIFY_EMAILS = ["editors@example.org"]
     settings.CONTACT_RATE_LIMIT = 2
+    RateLimitHit.objects.all().delete()  # other tests' messages came from this address too
     reader = new_tab()
     reader.open("/contact/")
     reader.page.get_by_label("Your name").fill("Sam Patel")
