@@ -15,7 +15,10 @@ BENCH_RUNS (3) rounds, and reports each page's median round: requests per
 second, p50 and p99 latency, and the ratio to the bare view measured in the
 same rounds. Absolute numbers on a shared machine swing from day to day; the
 ratio is the figure to compare. The guide part's bytes are also served as a
-static file through whitenoise, the floor for any Python answer. Then 50
+static file through whitenoise, the floor for any Python answer. Then the
+shipped nginx configuration (deploy/nginx/) goes in front of the site, as
+compose.yaml runs it, and a cached guide part through it is compared with the
+same nginx serving the same bytes from disk over the same TLS. Then 50
 connections are held for 30 seconds to check for errors, a guide part is
 weighed, and bench/search.py times search. Results are printed and written to
 bench-results/latest.md.
@@ -27,8 +30,10 @@ import gzip
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import urllib.request
 from pathlib import Path
@@ -37,6 +42,9 @@ import psycopg
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.servers import NGINX, nginx_in_front_of  # noqa: E402  (the tests' own edge runner)
+
 ADMIN_URL = os.environ.get(
     "BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
@@ -182,6 +190,53 @@ def table(title, results, bare):
     return lines
 
 
+def measure_edge(site, page):
+    """The guide part through the shipped nginx configuration (a cache HIT after the first
+    request) against the same nginx serving the same bytes as a file, both over TLS."""
+    if not Path(NGINX).exists():
+        print("nginx is not installed (apt-get install nginx-light): no edge figures")
+        return {}
+    folder = Path(tempfile.mkdtemp(prefix="embedded-bench-edge-"))
+    (folder / "files").mkdir()
+    (folder / "files" / "page.html").write_bytes(page)
+    try:
+        with nginx_in_front_of(site.base, folder, static_root=folder / "files") as edge:
+            trusted = ssl.create_default_context(cafile=folder / "cert.pem")
+            trusted.check_hostname = False  # the throwaway certificate names localhost
+            for url in (edge.base + PART, edge.base + PART, edge.static_base + "/page.html"):
+                with urllib.request.urlopen(url, context=trusted, timeout=30) as answer:
+                    body, cache_status = answer.read(), answer.headers["X-Cache-Status"]
+                if body != page:
+                    raise SystemExit(f"{url} did not return the guide part's bytes.")
+            if cache_status is not None:
+                raise SystemExit("The static file went through the page cache.")
+            return measure(
+                {
+                    "guide part through the edge (nginx cache)": edge.base + PART,
+                    "baseline: nginx serving the same bytes as a file": edge.static_base
+                    + "/page.html",
+                }
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def edge_table(results):
+    if not results:
+        return []
+    static = results["baseline: nginx serving the same bytes as a file"]["rps"]
+    lines = [
+        "| through nginx | requests/s | p50 ms | p99 ms | vs static file |",
+        "|---|---|---|---|---|",
+    ]
+    for name, result in results.items():
+        lines.append(
+            f"| {name} | {result['rps']:,.0f} | {result['p50']:.2f} | {result['p99']:.2f} "
+            f"| {result['rps'] / static:.2f} |"
+        )
+    return ["", *lines]
+
+
 def main():
     if shutil.which("wrk") is None:
         raise SystemExit("make bench needs wrk, the HTTP load generator: apt-get install wrk")
@@ -215,6 +270,7 @@ def main():
             }
         )
         rendered = measure({name: uncached.base + path for name, path in PAGES.items()})
+        edge = measure_edge(site, page)
         load = wrk(site.base + PART, connections=50, seconds=30)
     finally:
         for server in servers:
@@ -236,6 +292,7 @@ def main():
         *table("page (cached)", cached, bare_rps),
         "",
         *table("page (rendered every time)", rendered, bare_rps),
+        *edge_table(edge),
         "",
         f"Load test, 50 connections for 30 s on a cached guide part: {load['requests']:,} "
         f"requests, {load['rps']:,.0f}/s, p99 {load['p99']:.2f} ms, {load['errors']} error "
