@@ -254,7 +254,7 @@ def test_the_count_and_selected_filters_come_before_the_filter_groups(client, st
     html = client.get(LIST, {"region": "london"}).content.decode()
     count = html.index('id="results-heading"')
     selected = html.index("Remove filter: London (region)")
-    skip = html.index('<a class="skip-filters" href="#results">')
+    skip = html.index('<a class="skip-filters" href="#results">Skip to results</a>')
     form = html.index('<form class="filters"')
     first_card = html.index('class="nhsuk-card__link"')
     assert count < selected < skip < form < first_card

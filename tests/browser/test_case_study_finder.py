@@ -44,7 +44,7 @@ def test_on_a_phone_the_first_result_is_within_two_screens_after_applying_a_filt
 def test_the_filters_can_be_skipped_with_a_link(new_tab):
     tab = new_tab(viewport=PHONE)
     tab.open("/case-studies/?setting=acute-trust")
-    tab.page.get_by_role("link", name="Skip the filters and go to the results").click()
+    tab.page.get_by_role("link", name="Skip to results").click()
     assert tab.page.url.endswith("#results")
     assert tab.page.evaluate("() => document.activeElement.id") == "results"
     assert tab.page.locator(".nhsuk-card__link").first.is_visible()
