@@ -568,7 +568,7 @@ def test_at_a_glance_lists_every_facet_in_plain_words(client):
     assert '<h2 id="at-a-glance">At a glance</h2>' in html
     assert at_a_glance(html) == {
         "Setting": "Local authority public health",
-        "Model of embedding": "Joint or clinical-academic post",
+        "Model of embedding": "Joint post",
         "Region": "North East and Yorkshire",
         "Started": "2019",
         "Duration": "2 years and 6 months",
