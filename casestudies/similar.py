@@ -1,12 +1,10 @@
 """Which case studies to suggest at the end of one: those that share its model, setting or themes.
 
-A case study that shares more comes first (the model of embedding counts for two,
-as readers most often compare like with like), then by title. The facets of
+A case study that shares more comes first (the model of embedding counts for two:
+it says most about how the role worked), then by title. The facets of
 every published case study are already read for the list's filters, so the
 suggestions cost no query of their own.
 """
-
-from casestudies.models import CaseStudy
 
 SHOWN = 3
 WEIGHTS = {"model": 2, "setting": 1, "theme": 1}
@@ -38,9 +36,9 @@ def similar_case_studies(study, filters, shown=SHOWN):
     for _, _, pk, shared in sorted(scored)[:shown]:
         words = []
         if shared["model"]:
-            words.append(CaseStudy.EmbeddingModel(study.embedding_model).label)
+            words.append(study.get_embedding_model_display())
         if shared["setting"]:
-            words.append(CaseStudy.Setting(study.setting).label)
+            words.append(study.get_setting_display())
         words += sorted((theme_names[slug] for slug in shared["theme"]), key=str.lower)
         suggestions.append({**filters.headlines[pk], "shared": words})
     return suggestions

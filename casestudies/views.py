@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from casestudies.filters import PARAMS, CaseStudyFilters
 from casestudies.models import CaseStudy
@@ -43,16 +44,15 @@ def _card(study, query):
     ]
     return {
         "title": study.title,
-        "url": _address(study.slug, query),
+        "url": _address(study.get_absolute_url(), query),
         "description": study.summary,
         "tags": key_facts,
     }
 
 
-def _address(slug, list_query):
+def _address(url, list_query):
     """A case study's address, carrying the filtered list's query string if there is one."""
-    address = f"{LIST}{slug}/"
-    return f"{address}?{urlencode({CAME_FROM: list_query})}" if list_query else address
+    return f"{url}?{urlencode({CAME_FROM: list_query})}" if list_query else url
 
 
 @public_page(params=[CAME_FROM])
@@ -72,13 +72,13 @@ def detail(request, slug):
     )
     list_query = filters.query_string
     if came_from and (came_from != [list_query] or not list_query):
-        return redirect(_address(study.slug, list_query))
+        return redirect(_address(study.get_absolute_url(), list_query))
     # published() keeps out parts whose guide is not live either.
     related_parts = list(study.related_parts.visible_to(request.user).select_related("guide"))
-    similar = [
-        {**suggestion, "url": _address(suggestion["slug"], list_query)}
-        for suggestion in similar_case_studies(study, filters)
-    ]
+    similar = []
+    for suggestion in similar_case_studies(study, filters):
+        url = reverse("casestudies:detail", args=[suggestion["slug"]])
+        similar.append({**suggestion, "url": _address(url, list_query)})
     headings = [{"id": "at-a-glance", "title": "At a glance"}, *study.section_headings]
     if study.lessons:
         headings.append({"id": "key-lessons", "title": "Key lessons"})
