@@ -46,8 +46,8 @@ HOME = ("Home", "/")
 # Far more than the longest honest answers (every field full, in any script),
 # far less than an upload. Bigger requests are refused before they are read.
 MAX_ANSWERS_BYTES = 100_000
-# The tools' names, the same in every heading, title and link.
-ROLE_PAGE = "job description and person specification"
+# The tools' names, the same in every heading, title and link (the profile's page is
+# named by its title, such as "Embedded researcher: job description and person specification").
 BUILDER = "Tailor the job description"
 SELF_ASSESSMENT = "Assess your skills"
 
@@ -71,17 +71,17 @@ def _profile(request, slug):
 
 def _context(profile, **extra):
     """For the pages within a profile: the builder and the self-assessment."""
-    role_crumb = (role_page_title(profile), profile.get_absolute_url())
+    role_crumb = (profile.title, profile.get_absolute_url())
     return {"profile": profile, "item": profile, "breadcrumbs": [HOME, role_crumb], **extra}
 
 
-def role_page_title(profile):
-    return f"{profile.title}: {ROLE_PAGE}"
+def _kilobytes(document):
+    return f"{max(round(len(document) / 1024), 1)} KB"
 
 
 def _size(document):
     """A download's format and size, for the link or button that offers it."""
-    return f"Word document, {max(round(len(document) / 1024), 1)} KB"
+    return f"Word document, {_kilobytes(document)}"
 
 
 def _word_download(job):
@@ -100,7 +100,6 @@ def role(request, slug):
         "item": profile,
         "job": job,
         "download_size": size,
-        "page_title": role_page_title(profile),
         "breadcrumbs": [HOME],
     }
     return render(request, "guidance/role.html", context)
@@ -205,8 +204,11 @@ class Builder(RoleTool):
 
     def answered(self, request, profile, form):
         job = form.job_description()
-        _document, size = _word_download(job)
-        context = _context(profile, form=form, job=job, download_size=size, noindex=True)
+        document = wordfile.document(job)
+        # The button says "Download as a Word document": its size is all it needs.
+        context = _context(
+            profile, form=form, job=job, download_size=_kilobytes(document), noindex=True
+        )
         context["tool"] = BUILDER
         return render(request, "guidance/role_build_preview.html", context)
 

@@ -544,7 +544,7 @@ def test_check_page_offers_the_word_file_first_and_last_with_its_format_and_size
     )
     for button in downloads:
         assert " ".join(button.text_content().split()) == (
-            f"Download as a Word document (Word document, {size} KB)"
+            f"Download as a Word document ({size} KB)"
         )
         assert "nhsuk-button--secondary" not in button.get("class")
         assert button.get("form") == "answers" or button.getparent().get("id") == "answers"
