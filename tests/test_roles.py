@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 from hypothesis import given
 from hypothesis import strategies as st
 
+from casestudies.models import CaseStudy
 from guidance.models import Competency, GuidePart, RoleProfile
 from tests.factories import publishable
 
@@ -974,6 +975,15 @@ def test_next_steps_link_to_the_sections_for_each_area_finding_a_role_and_case_s
     ) in after
     assert 'href="/guidance/researchers/finding-or-creating-a-role/"' in after
     assert 'href="/case-studies/"' in after
+
+
+def test_next_steps_suggest_case_studies_tied_to_the_guidance_on_the_areas_to_develop(client):
+    html = results(client, **{"Building relationships": "not-yet"}).content.decode()
+    after = html[html.index("<h3>See how others do it</h3>") :]
+    shown = lxml.html.fromstring(after).xpath("//a[starts-with(@href, '/case-studies/')]/@href")
+    tied = CaseStudy.objects.published().filter(related_parts__slug="making-it-work-day-to-day")
+    assert shown[:-1] and set(shown[:-1]) <= {study.get_absolute_url() for study in tied}
+    assert shown[-1] == "/case-studies/"  # and all of them
 
 
 def test_result_is_private_says_nothing_is_stored_and_is_not_indexed(client):
