@@ -1,22 +1,31 @@
 """The editors' admin: the shared behaviour of every content type, and the site's own models.
 
 `PublishableAdmin` gives each content type the same list columns, filters,
-Markdown editor with live preview, publish / unpublish / reviewed actions and
-revision history (django-simple-history), so an editor learns one screen.
+Markdown editor with live preview, live and draft versions side by side
+(`embedded.drafts`), a reviewed action and revision history
+(django-simple-history), so an editor learns one screen.
 """
 
 import csv
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from embedded import drafts
+from embedded.caching import mark_private
+from embedded.markdown import render
 from embedded.models import Feedback, GlossaryTerm, Page, Publishable, Redirect
 
 
@@ -48,11 +57,18 @@ class VisibilityFilter(admin.SimpleListFilter):
     parameter_name = "visibility"
 
     def lookups(self, request, model_admin):
-        return [("live", "Live"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+        return [
+            ("live", "Live"),
+            ("changed", "Live, with unpublished changes"),
+            ("scheduled", "Scheduled"),
+            ("draft", "Draft"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "live":
             return queryset.published()
+        if self.value() == "changed":
+            return queryset.published().filter(draft_state__isnull=False)
         if self.value() == "scheduled":
             return queryset.scheduled()
         if self.value() == "draft":
@@ -62,11 +78,9 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 @admin.display(description="Status")
 def visibility(obj):
-    if obj.status == Publishable.Status.DRAFT:
-        return "Draft"
-    if not obj.is_live:
-        return f"Scheduled for {timezone.localtime(obj.published_at):%-d %b %Y %H:%M}"
-    return "Live"
+    return drafts.describe(
+        obj, getattr(obj, "draft_state", None), getattr(obj, "draft_publish_at", None)
+    )
 
 
 @admin.display(description="Next review due", ordering="next_review_due")
@@ -79,15 +93,23 @@ def review_due(obj):
 
 
 class PublishableAdmin(SimpleHistoryAdmin):
+    """One edit screen for every kind: live and draft side by side (see `embedded.drafts`).
+
+    The buttons are "Save draft" (a published item's readers keep its live version),
+    "Preview", "Publish" (now, or at the date given: the live version stays until
+    then) and "Unpublish" (after a confirmation naming the address readers lose).
+    """
+
     list_display = ["title", visibility, "published_at", review_due, "updated_at"]
-    list_filter = [VisibilityFilter, "status", ReviewStateFilter]
+    list_filter = [VisibilityFilter, ReviewStateFilter]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "published_at"
-    readonly_fields = ["updated_at"]
-    actions = ["publish_now", "unpublish", "mark_reviewed"]
+    readonly_fields = ["status", "updated_at"]
+    actions = ["publish_now", "mark_reviewed"]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
     history_list_display = ["status"]
     object_history_list_template = "admin/history_list.html"
+    change_form_template = "admin/publishable/change_form.html"
     save_on_top = True
     publishing_fieldsets = [
         (
@@ -95,9 +117,10 @@ class PublishableAdmin(SimpleHistoryAdmin):
             {
                 "fields": ["status", "published_at", "updated_at"],
                 "description": (
-                    "Save as Draft to work privately; use “View on site” to preview it "
-                    "exactly as readers will see it. Published content with a future date "
-                    "goes live at that time."
+                    "“Save draft” keeps your changes private: readers go on seeing the "
+                    "live version until you publish. Use “Preview” to see the draft as "
+                    "readers will. To publish later, give a future date and choose "
+                    "“Publish”: the live version stays until then."
                 ),
             },
         ),
@@ -110,6 +133,239 @@ class PublishableAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    def get_queryset(self, request):
+        waiting = drafts.drafts_of(self.model).filter(object_id=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                draft_state=Subquery(waiting.values("state")[:1]),
+                draft_publish_at=Subquery(waiting.values("publish_at")[:1]),
+            )
+        )
+
+    def get_urls(self):
+        meta = self.model._meta
+        name = f"{meta.app_label}_{meta.model_name}"
+        return [
+            path(
+                "<path:object_id>/unpublish/",
+                self.admin_site.admin_view(self.unpublish_view),
+                name=f"{name}_unpublish",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name=f"{name}_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    # The edit form: a published item's draft, if it has one, fills the form.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        draft = drafts.draft_of(obj)
+        if request.method == "POST":
+            self._check_up_to_date(request, obj, draft)
+        elif draft is not None and obj.status == Publishable.Status.PUBLISHED:
+            request._draft_data = drafts.as_form_data(draft.data)
+        context = {
+            "base_version": drafts.stamp(obj, draft),
+            "state": drafts.describe(obj, draft),
+            "draft": draft,
+            "live_url": obj.get_absolute_url() if obj.is_live else None,
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def _check_up_to_date(self, request, obj, draft):
+        """Refuses a save from a form made before someone else's save (see `get_form`)."""
+        posted = request.POST.get(drafts.BASE_VERSION)
+        if posted is None or posted == drafts.stamp(obj, draft):
+            return
+        if (
+            draft is not None
+            and draft.updated_at
+            and f"|{draft.updated_at.isoformat()}" not in posted
+        ):
+            who, when = draft.author, draft.updated_at
+        else:
+            latest = obj.history.first() if hasattr(obj, "history") else None
+            who, when = (latest.history_user if latest else None), obj.updated_at
+        name = (who.get_full_name() or who.get_username()) if who else "someone"
+        meta = self.model._meta
+        history = reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk])
+        request._stale_refusal = (
+            f"{name} saved changes to this page at {timezone.localtime(when):%-d %b %Y %H:%M} "
+            "after you opened it. Nothing was saved, so their work is not lost: compare "
+            "your text with theirs, then save again to keep yours."
+        )
+        messages.error(
+            request,
+            format_html(
+                '{} <a href="{}">Compare the versions in the history</a>.',
+                request._stale_refusal,
+                history,
+            ),
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        draft_data = getattr(request, "_draft_data", None)
+        refusal = getattr(request, "_stale_refusal", None)
+        if draft_data is None and refusal is None:
+            return form
+
+        class EditorialForm(form):
+            def __init__(self, data=None, *args, **kwargs):
+                super().__init__(draft_data if data is None else data, *args, **kwargs)
+
+            def clean(self):
+                cleaned = super().clean()
+                if refusal:
+                    raise ValidationError(refusal)
+                return cleaned
+
+        EditorialForm.__name__ = form.__name__
+        return EditorialForm
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        draft_data = getattr(request, "_draft_data", None)
+        # A draft made by reverting to an old version holds no owned rows: show the live ones.
+        if draft_data is not None and f"{prefix}-TOTAL_FORMS" in draft_data:
+            kwargs["data"] = draft_data
+        return kwargs
+
+    # Saving: where the form's changes go.
+
+    def save_model(self, request, obj, form, change):
+        publishing = drafts.PUBLISH in request.POST
+        if change and drafts.is_published(obj):
+            stored = type(obj).objects.get(pk=obj.pk)
+            wanted, now = obj.published_at, timezone.now()
+            if not publishing:
+                self._keep_as_draft(request, obj, form)
+                request._editorial = "draft kept"
+                return
+            if stored.is_live and wanted and wanted > now:
+                self._keep_as_draft(request, obj, form, scheduled=wanted)
+                request._editorial = "changes scheduled"
+                return
+            if stored.is_live and not (wanted and wanted <= now):
+                obj.published_at = stored.published_at
+        obj.status = Publishable.Status.PUBLISHED if publishing else Publishable.Status.DRAFT
+        # The one place a version is published: the change notes (issue 18) hook in here.
+        super().save_model(request, obj, form, change)
+        if publishing:
+            drafts.discard(obj)
+        request._editorial = "published" if publishing else "draft saved"
+
+    def _keep_as_draft(self, request, obj, form, scheduled=None):
+        state = drafts.Draft.State.SCHEDULED if scheduled else drafts.Draft.State.DRAFT
+        drafts.keep(obj, request.POST, request.user, state=state, publish_at=scheduled)
+        form.save_m2m = lambda: None  # the live item's tags wait too
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "_editorial", None) in {"draft kept", "changes scheduled"}:
+            return
+        super().save_related(request, form, formsets, change)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_editorial", None) in {"draft kept", "changes scheduled"}:
+            message = [{"changed": {"fields": ["draft"]}}]
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        outcome = getattr(request, "_editorial", None)
+        if outcome is None or "_popup" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, self._outcome_message(obj, outcome), messages.SUCCESS)
+        meta = self.model._meta
+        return redirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        outcome = getattr(request, "_editorial", None)
+        if outcome is None or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, self._outcome_message(obj, outcome), messages.SUCCESS)
+        meta = self.model._meta
+        return redirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
+
+    def _outcome_message(self, obj, outcome):
+        if outcome == "draft kept":
+            return "Draft saved. Readers still see the live version until you publish your changes."
+        if outcome == "changes scheduled":
+            when = timezone.localtime(obj.published_at)
+            return (
+                f"Your changes will replace the live version on {when:%-d %B %Y at %H:%M}. "
+                "Readers see the live version until then."
+            )
+        if outcome == "draft saved":
+            return "Draft saved. Only editors can see it: use “Preview” to check it."
+        if obj.is_live:
+            return f"Published. Readers now see this version at {obj.get_absolute_url()}."
+        when = timezone.localtime(obj.published_at)
+        return f"Scheduled: it goes live on {when:%-d %B %Y at %H:%M}."
+
+    # Unpublishing and previewing: each a page of its own.
+
+    def _item(self, request, object_id, may):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not may(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def unpublish_view(self, request, object_id):
+        obj = self._item(request, object_id, self.has_change_permission)
+        meta = self.model._meta
+        change_url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+        if obj.status != Publishable.Status.PUBLISHED:
+            self.message_user(request, "This is not published.", messages.INFO)
+            return redirect(change_url)
+        if request.method == "POST":
+            obj.status = Publishable.Status.DRAFT
+            obj.save()
+            self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
+            address = request.build_absolute_uri(obj.get_absolute_url())
+            message = f"Unpublished. Readers can no longer open {address}."
+            self.message_user(request, message, messages.SUCCESS)
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Unpublish “{obj}”?",
+            "object": obj,
+            "opts": meta,
+            "addresses": [request.build_absolute_uri(p) for p in obj.public_paths()],
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/publishable/unpublish.html", context)
+
+    def preview_view(self, request, object_id):
+        """The item as it would read once its draft is published, in the site's own style."""
+        obj = self._item(request, object_id, self.has_view_or_change_permission)
+        draft = drafts.draft_of(obj) if obj.status == Publishable.Status.PUBLISHED else None
+        if draft is not None:
+            form = self.get_form(request, obj, change=True)(
+                drafts.as_form_data(draft.data), instance=obj
+            )
+            if form.is_valid():
+                obj = form.save(commit=False)
+        rendered = render(obj.body)
+        context = {
+            "preview": obj,
+            "body_html": rendered.html,
+            "section_headings": [h for h in rendered.contents if h["level"] == 2],
+            "state": drafts.describe(obj, draft),
+            "noindex": True,
+        }
+        return mark_private(TemplateResponse(request, "admin/publishable/preview.html", context))
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Reverting saves the page: only for editors who may change it."""
         obj = self.get_object(request, object_id)
@@ -120,25 +376,29 @@ class PublishableAdmin(SimpleHistoryAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else {"slug": ["title"]}
 
-    @admin.action(description="Publish the selected items now", permissions=["change"])
+    @admin.action(
+        description="Publish the selected items now (with any unpublished changes)",
+        permissions=["change"],
+    )
     def publish_now(self, request, queryset):
         now = timezone.now()
+        published, refused = 0, []
         for obj in queryset:
-            obj.status, obj.published_at = (
-                Publishable.Status.PUBLISHED,
-                min(obj.published_at or now, now),
-            )
-            obj.save()
-        self.message_user(request, f"Published {queryset.count()} item(s).", messages.SUCCESS)
-
-    @admin.action(
-        description="Unpublish the selected items (back to draft)", permissions=["change"]
-    )
-    def unpublish(self, request, queryset):
-        for obj in queryset:
-            obj.status = Publishable.Status.DRAFT
-            obj.save()
-        self.message_user(request, f"Unpublished {queryset.count()} item(s).", messages.SUCCESS)
+            draft = drafts.draft_of(obj)
+            if draft is not None and obj.status == Publishable.Status.PUBLISHED:
+                try:
+                    drafts.publish(draft, request.user)
+                except drafts.ReplayRefused as error:
+                    refused.append(f"{obj}: {error}")
+                    continue
+            else:
+                obj.status = Publishable.Status.PUBLISHED
+                obj.published_at = min(obj.published_at or now, now)
+                obj.save()
+            published += 1
+        self.message_user(request, f"Published {published} item(s).", messages.SUCCESS)
+        for problem in refused:
+            self.message_user(request, f"Not published: {problem}", messages.ERROR)
 
     @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
     def mark_reviewed(self, request, queryset):

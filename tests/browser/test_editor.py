@@ -30,9 +30,9 @@ def sign_in(tab):
     tab.page.wait_for_url(re.compile(r"/admin/$"))
 
 
-def save_with_status(page, status):
-    page.select_option("#id_status", status)
-    page.click("input[name=_continue]")
+def press(page, button):
+    """Clicks one of the edit form's buttons ("_save_draft", "_publish") and waits for the news."""
+    page.locator(f"input[name={button}]").last.click()
     page.wait_for_selector(".messagelist .success")
 
 
@@ -62,27 +62,36 @@ def test_an_editor_drafts_previews_publishes_finds_and_reverts_a_part(new_tab, e
     assert "<script>alert(1)</script>" in preview.inner_text()
 
     page.fill("#id_title", "What the role is like, day to day")
-    save_with_status(page, "draft")
-    assert reader().open(public_url).status == 404
+    press(page, "_save_draft")
+    assert "Readers still see the live version" in page.inner_text(".messagelist")
+    unchanged = reader()
+    assert unchanged.open(public_url).status == 200  # the live version stays for readers
+    assert NEW_WORDS not in unchanged.page.inner_text("main")
+    assert "Live, with unpublished changes" in page.inner_text("#editorial-state")
 
-    preview_page = editor_tab.open(public_url)
-    assert preview_page.status == 200
-    assert "Preview: not published" in page.inner_text("body")
+    editor_tab.open(f"/admin/guidance/guidepart/{part.pk}/preview/")
     assert NEW_WORDS in page.inner_text("main")
+    assert "Was this page helpful?" not in page.inner_text("body")
 
     editor_tab.open(f"/admin/guidance/guidepart/{part.pk}/change/")
-    save_with_status(page, "published")
+    assert page.input_value("#id_title") == "What the role is like, day to day"
+    press(page, "_publish")
     live = reader()
     assert live.open(public_url).status == 200
     assert NEW_WORDS in live.page.inner_text("main")
     live.open("/search/?q=quillfeather")
     assert "What the role is like, day to day" in live.page.inner_text("main")
 
-    # Revert to the version before today's edits, from the history page.
+    # Revert to the version before today's edits: it becomes a draft, then goes live.
     editor_tab.open(f"/admin/guidance/guidepart/{part.pk}/history/")
     page.locator("#change-history a", has_text=original_title).last.click()
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")
+    still_live = reader()
+    still_live.open(public_url)
+    assert NEW_WORDS in still_live.page.inner_text("main")
+    editor_tab.open(f"/admin/guidance/guidepart/{part.pk}/change/")
+    press(page, "_publish")
     reverted = reader()
     reverted.open(public_url)
     assert NEW_WORDS not in reverted.page.inner_text("main")

@@ -1,0 +1,159 @@
+"""Live and draft side by side: what readers, search and editors see, and no lost edits."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from embedded import drafts
+from guidance.models import GuidePart
+from tests.test_admin import PART, change_form_data
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+DRAFT_WORDS = "Zanzibarine workshops"
+
+
+def make_editor(django_user_model, username):
+    user = django_user_model.objects.create_user(
+        username, password="a-long-test-password", first_name=username.capitalize()
+    )
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def edith(django_user_model):
+    return make_editor(django_user_model, "edith")
+
+
+@pytest.fixture
+def fred(django_user_model):
+    return make_editor(django_user_model, "fred")
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def part():
+    return GuidePart.objects.get(guide__slug=PART[0], slug=PART[1])
+
+
+def change_url(obj):
+    return reverse("admin:guidance_guidepart_change", args=[obj.pk])
+
+
+def form_stamp(html):
+    return html.split('name="base_version" value="')[1].split('"')[0]
+
+
+def test_search_and_the_sitemap_show_only_the_live_version(edith):
+    obj = part()
+    body = f"{obj.body}\n\n{DRAFT_WORDS} are a draft idea."
+    signed_in(edith).post(
+        change_url(obj), change_form_data(obj, body=body, _save_draft="Save draft")
+    )
+    reader = Client()
+    assert DRAFT_WORDS not in reader.get("/search/?q=zanzibarine").content.decode()
+    sitemap = reader.get("/sitemap.xml").content.decode()
+    assert obj.get_absolute_url() in sitemap
+    signed_in(edith).post(change_url(obj), change_form_data(part(), body=body, _publish="Publish"))
+    assert obj.title in reader.get("/search/?q=zanzibarine").content.decode()
+
+
+def test_a_save_from_an_out_of_date_form_is_refused_naming_who_changed_it(edith, fred):
+    obj = part()
+    edith_client, fred_client = signed_in(edith), signed_in(fred)
+    edith_form = edith_client.get(change_url(obj)).content.decode()
+    fred_form = fred_client.get(change_url(obj)).content.decode()
+    fred_client.post(
+        change_url(obj),
+        change_form_data(
+            obj, title="Fred's title", base_version=form_stamp(fred_form), _save_draft="Save"
+        ),
+    )
+    refused = edith_client.post(
+        change_url(obj),
+        change_form_data(
+            obj, title="Edith's title", base_version=form_stamp(edith_form), _save_draft="Save"
+        ),
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Fred saved changes to this page at" in html and "Nothing was saved" in html
+    assert reverse("admin:guidance_guidepart_history", args=[obj.pk]) in html
+    assert "Edith&#x27;s title" in html  # her text is still in the form
+    assert drafts.draft_of(part()).data["title"] == ["Fred's title"]
+    # Having seen the message, she may save again to keep hers.
+    edith_client.post(
+        change_url(obj),
+        change_form_data(
+            obj, title="Edith's title", base_version=form_stamp(html), _save_draft="Save"
+        ),
+    )
+    assert drafts.draft_of(part()).data["title"] == ["Edith's title"]
+
+
+def test_publishing_from_an_out_of_date_form_is_refused_too(edith, fred):
+    obj = part()
+    edith_form = signed_in(edith).get(change_url(obj)).content.decode()
+    signed_in(fred).post(
+        change_url(obj), change_form_data(obj, title="Fred's live title", _publish="Publish")
+    )
+    signed_in(edith).post(
+        change_url(obj),
+        change_form_data(
+            obj, title="Edith's title", base_version=form_stamp(edith_form), _publish="Publish"
+        ),
+    )
+    assert part().title == "Fred's live title"
+
+
+def test_the_edit_form_loads_the_leave_page_warning_as_a_file(edith):
+    html = signed_in(edith).get(change_url(part())).content.decode()
+    assert "js/admin-leave-warning.js" in html
+    assert "<script>" not in html.split("</head>")[1]
+
+
+def manage(database, *args):
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}"}
+    env.update({k: v for k, v in os.environ.items() if k.startswith("DJANGO_SETTINGS")})
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_drafts_migration_keeps_the_shipped_content_and_its_history(tmp_path):
+    database = tmp_path / "site.sqlite3"
+    manage(database, "migrate", "-v", "0")
+    manage(database, "migrate", "embedded", "0007_glossary", "-v", "0")
+    manage(database, "load_content")
+    labels = [
+        "guidance",
+        "casestudies",
+        "toolkit",
+        "embedded.page",
+        "embedded.glossaryterm",
+        "embedded.historicalpage",
+        "embedded.redirect",
+    ]
+    before = json.loads(manage(database, "dumpdata", *labels))
+    assert len(before) > 50
+    manage(database, "migrate", "-v", "0")
+    after = json.loads(manage(database, "dumpdata", *labels))
+    assert after == before
+    assert json.loads(manage(database, "dumpdata", "embedded.draft")) == []
