@@ -159,12 +159,20 @@ def publish(draft, user):
 
 
 def publish_due(now=None):
-    """Publishes every scheduled draft whose time has come; returns what it published."""
+    """Publishes every scheduled draft whose time has come.
+
+    Returns the items published, and (draft, reason) for each that no longer passes the
+    edit form's checks: those stay scheduled, and the live version stays, until an
+    editor fixes them.
+    """
     now = now or timezone.now()
-    published = []
+    published, refused = [], []
     for draft in Draft.objects.filter(state=Draft.State.SCHEDULED, publish_at__lte=now):
         if draft.item is None:
             draft.delete()
             continue
-        published.append(publish(draft, draft.reviewer or draft.author))
-    return published
+        try:
+            published.append(publish(draft, draft.reviewer or draft.author))
+        except ReplayRefused as error:
+            refused.append((draft, str(error)))
+    return published, refused

@@ -191,9 +191,11 @@ def test_publishing_changes_at_a_future_date_keeps_the_live_version_until_then(
     listing = editor_client.get(reverse("admin:guidance_guidepart_changelist")).content.decode()
     assert "Live, changes scheduled for" in listing
 
-    assert drafts.publish_due(now=timezone.now()) == []
+    assert drafts.publish_due(now=timezone.now()) == ([], [])
     with freezegun.freeze_time(later + datetime.timedelta(minutes=1)):
-        assert [each.pk for each in drafts.publish_due()] == [obj.pk]
+        out = io.StringIO()
+        call_command("publish_scheduled", stdout=out)
+        assert "Published the scheduled changes to “A title for later”" in out.getvalue()
         assert part().title == "A title for later" and part().is_live
     assert part().history.first().history_user == editor
     assert not drafts.draft_of(part())
