@@ -18,7 +18,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
@@ -154,6 +156,11 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 name=f"{name}_unpublish",
             ),
             path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name=f"{name}_review",
+            ),
+            path(
                 "<path:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name=f"{name}_preview",
@@ -180,6 +187,12 @@ class PublishableAdmin(SimpleHistoryAdmin):
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        draft = context.get("draft")
+        context["may_publish"] = drafts.may_publish_directly(request.user)
+        context["may_approve"] = drafts.may_approve(request.user, draft)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _check_up_to_date(self, request, obj, draft):
         """Refuses a save from a form made before someone else's save (see `get_form`)."""
@@ -242,17 +255,31 @@ class PublishableAdmin(SimpleHistoryAdmin):
 
     # Saving: where the form's changes go.
 
+    def _publishing(self, request):
+        """Whether this save publishes: an approved draft, or an editor allowed to self-approve."""
+        if drafts.PUBLISH not in request.POST:
+            return False
+        return getattr(request, "approved", False) or drafts.may_publish_directly(request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        posted = request.method == "POST" and drafts.PUBLISH in request.POST
+        if posted and not self._publishing(request):
+            raise PermissionDenied("Publishing needs another editor's approval.")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        publishing = drafts.PUBLISH in request.POST
+        publishing = self._publishing(request)
+        submitting = drafts.SUBMIT in request.POST and not publishing
+        state = drafts.Draft.State.IN_REVIEW if submitting else drafts.Draft.State.DRAFT
         if change and drafts.is_published(obj):
             stored = type(obj).objects.get(pk=obj.pk)
             wanted, now = obj.published_at, timezone.now()
             if not publishing:
-                self._keep_as_draft(request, obj, form)
-                request._editorial = "draft kept"
+                self._keep_as_draft(request, obj, form, state)
+                request._editorial = "submitted" if submitting else "draft kept"
                 return
             if stored.is_live and wanted and wanted > now:
-                self._keep_as_draft(request, obj, form, scheduled=wanted)
+                self._keep_as_draft(request, obj, form, drafts.Draft.State.SCHEDULED, wanted)
                 request._editorial = "changes scheduled"
                 return
             if stored.is_live and not (wanted and wanted <= now):
@@ -262,20 +289,26 @@ class PublishableAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if publishing:
             drafts.discard(obj)
-        request._editorial = "published" if publishing else "draft saved"
+            request._editorial = "published"
+        elif submitting or drafts.draft_of(obj):
+            # Never published: the row holds the work, and the draft its place in review.
+            drafts.keep(obj, request.POST, request.user, state=state)
+            request._editorial = "submitted" if submitting else "draft saved"
+        else:
+            request._editorial = "draft saved"
 
-    def _keep_as_draft(self, request, obj, form, scheduled=None):
-        state = drafts.Draft.State.SCHEDULED if scheduled else drafts.Draft.State.DRAFT
+    def _keep_as_draft(self, request, obj, form, state, scheduled=None):
         drafts.keep(obj, request.POST, request.user, state=state, publish_at=scheduled)
         form.save_m2m = lambda: None  # the live item's tags wait too
+        request._kept_apart = True  # and so do its owned rows (see save_related)
 
     def save_related(self, request, form, formsets, change):
-        if getattr(request, "_editorial", None) in {"draft kept", "changes scheduled"}:
+        if getattr(request, "_kept_apart", False):
             return
         super().save_related(request, form, formsets, change)
 
     def log_change(self, request, obj, message):
-        if getattr(request, "_editorial", None) in {"draft kept", "changes scheduled"}:
+        if getattr(request, "_kept_apart", False):
             message = [{"changed": {"fields": ["draft"]}}]
         return super().log_change(request, obj, message)
 
@@ -296,6 +329,11 @@ class PublishableAdmin(SimpleHistoryAdmin):
         return redirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
 
     def _outcome_message(self, obj, outcome):
+        if outcome == "submitted":
+            return (
+                "Submitted for review. Another editor can now approve it, which publishes "
+                "it, or send it back to you with a comment."
+            )
         if outcome == "draft kept":
             return "Draft saved. Readers still see the live version until you publish your changes."
         if outcome == "changes scheduled":
@@ -345,6 +383,45 @@ class PublishableAdmin(SimpleHistoryAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/publishable/unpublish.html", context)
+
+    @method_decorator(require_POST)
+    def review_view(self, request, object_id):
+        """Another editor's decision on changes in review: approve (publish) or send back."""
+        obj = self._item(request, object_id, self.has_change_permission)
+        draft = drafts.draft_of(obj)
+        if not drafts.may_approve(request.user, draft):
+            raise PermissionDenied("Only another editor may review these changes.")
+        meta = self.model._meta
+        change_url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+        if request.POST.get("decision") == "send_back":
+            comment = request.POST.get("review_comment", "").strip()
+            if not comment:
+                self.message_user(
+                    request,
+                    "Say what needs changing in the comment box, then send it back again.",
+                    messages.ERROR,
+                )
+                return redirect(change_url)
+            draft.state, draft.reviewer, draft.comment = (
+                drafts.Draft.State.DRAFT,
+                request.user,
+                comment,
+            )
+            draft.save()
+            self.message_user(
+                request, "Sent back to its author with your comment.", messages.SUCCESS
+            )
+            return redirect(change_url)
+        try:
+            item = drafts.publish(draft, request.user)
+        except drafts.ReplayRefused as error:
+            self.message_user(request, f"Not published: {error}", messages.ERROR)
+            return redirect(change_url)
+        outcome = "changes scheduled" if drafts.draft_of(item) else "published"
+        self.message_user(
+            request, "Approved. " + self._outcome_message(item, outcome), messages.SUCCESS
+        )
+        return redirect(change_url)
 
     def preview_view(self, request, object_id):
         """The item as it would read once its draft is published, in the site's own style."""

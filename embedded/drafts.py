@@ -11,6 +11,7 @@ An item that has never been published (or was unpublished) has no live version t
 protect, so its work is kept on the row itself, with status Draft.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
@@ -21,13 +22,16 @@ from embedded.models import Draft, Publishable
 
 # The names of the edit form's buttons, and of the hidden stamp of the version it was
 # made from: none of them is part of what the editor wrote.
-SAVE_DRAFT, PUBLISH = "_save_draft", "_publish"
+SAVE_DRAFT, PUBLISH, SUBMIT = "_save_draft", "_publish", "_submit_review"
+APPROVE = "embedded.approve_draft"
 BASE_VERSION = "base_version"
 NOT_CONTENT = {
     "csrfmiddlewaretoken",
     BASE_VERSION,
     SAVE_DRAFT,
     PUBLISH,
+    SUBMIT,
+    "review_comment",
     "_save",
     "_continue",
     "_addanother",
@@ -76,6 +80,18 @@ def as_form_data(data):
     return form_data
 
 
+def may_publish_directly(user):
+    """Whether `user` may publish without a review: only where the team allows self-approval."""
+    return settings.EDITORIAL_SELF_APPROVAL and user.has_perm(APPROVE)
+
+
+def may_approve(user, draft):
+    """Whether `user` may approve (or send back) a draft in review: a second pair of eyes."""
+    if draft is None or draft.state != Draft.State.IN_REVIEW or not user.has_perm(APPROVE):
+        return False
+    return settings.EDITORIAL_SELF_APPROVAL or draft.submitted_by_id != user.pk
+
+
 def keep(obj, post, user, *, state=Draft.State.DRAFT, publish_at=None):
     """Stores the posted form as the item's draft, leaving its live version alone."""
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
@@ -85,7 +101,14 @@ def keep(obj, post, user, *, state=Draft.State.DRAFT, publish_at=None):
         defaults={"base_version": stamp(type(obj).objects.get(pk=obj.pk))},
     )
     draft.data, draft.state, draft.publish_at = snapshot(post), state, publish_at
-    draft.author = user if getattr(user, "is_authenticated", False) else draft.author
+    if getattr(user, "is_authenticated", False):
+        # Whoever schedules changes approved them; they do not become their author.
+        if state == Draft.State.SCHEDULED:
+            draft.reviewer = user
+        else:
+            draft.author = user
+    if state == Draft.State.IN_REVIEW:
+        draft.submitted_by, draft.reviewer, draft.comment = draft.author, None, ""
     draft.save()
     return draft
 
@@ -100,12 +123,13 @@ def describe(obj, draft=None, publish_at=None):
 
     `draft` is the item's Draft, or just its state (the list annotates it), with `publish_at`.
     """
-    if obj.status == Publishable.Status.DRAFT:
-        return "Draft (unpublished)" if obj.published_at else "Draft (never published)"
-    if not obj.is_live:
-        return f"Scheduled for {timezone.localtime(obj.published_at):%-d %b %Y %H:%M}"
     if isinstance(draft, Draft):
         draft, publish_at = draft.state, draft.publish_at
+    if obj.status == Publishable.Status.DRAFT:
+        state = "Draft (unpublished)" if obj.published_at else "Draft (never published)"
+        return f"{state}, in review" if draft == Draft.State.IN_REVIEW else state
+    if not obj.is_live:
+        return f"Scheduled for {timezone.localtime(obj.published_at):%-d %b %Y %H:%M}"
     if draft == Draft.State.IN_REVIEW:
         return "Live, with changes in review"
     if draft == Draft.State.SCHEDULED and publish_at:
@@ -120,8 +144,12 @@ class ReplayRefused(Exception):
 
 
 def replay_request(user, data, *, publishing=True):
-    """A request carrying a stored form, for the admin to save as if the editor had posted it."""
+    """A request carrying a stored form, for the admin to save as if the editor had posted it.
+
+    It counts as approved: whoever replays it (a reviewer, the scheduler) has the right.
+    """
     request = HttpRequest()
+    request.approved = True
     request.method = "POST"
     request.user = user
     request.POST = as_form_data(data)

@@ -448,6 +448,7 @@ class Draft(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_per_item")
         ]
+        permissions = [("approve_draft", "Approve and publish changes")]
 
     def __str__(self):
         return f"{self.get_state_display()} of {self.item}"

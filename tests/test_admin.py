@@ -23,6 +23,13 @@ pytestmark = pytest.mark.django_db
 PART = ("researchers", "what-the-role-is-like")
 
 
+@pytest.fixture(autouse=True)
+def self_approval(settings):
+    """These tests are of publishing itself: a team that lets editors approve their own work.
+    (The second pair of eyes is tested in test_review.py.)"""
+    settings.EDITORIAL_SELF_APPROVAL = True
+
+
 @pytest.fixture
 def editor(django_user_model):
     user = django_user_model.objects.create_user("editor", password="a-long-test-password")

@@ -21,6 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DRAFT_WORDS = "Zanzibarine workshops"
 
 
+@pytest.fixture(autouse=True)
+def self_approval(settings):
+    """These tests are of publishing itself: a team that lets editors approve their own work.
+    (The second pair of eyes is tested in test_review.py.)"""
+    settings.EDITORIAL_SELF_APPROVAL = True
+
+
 def make_editor(django_user_model, username):
     user = django_user_model.objects.create_user(
         username, password="a-long-test-password", first_name=username.capitalize()

@@ -13,6 +13,11 @@ PART = ("researchers", "what-the-role-is-like")
 NEW_WORDS = "Quillfeather workshops help the team agree its questions."
 
 
+@pytest.fixture(autouse=True)
+def self_approval(settings):
+    settings.EDITORIAL_SELF_APPROVAL = True  # one editor's day: she approves her own work
+
+
 @pytest.fixture
 def editor():
     # Another browser test may have left her account in the live server's database.
