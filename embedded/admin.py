@@ -25,7 +25,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
-from embedded import drafts
+from embedded import drafts, publishing_checks
 from embedded.caching import mark_private
 from embedded.markdown import render
 from embedded.models import Feedback, GlossaryTerm, Page, Publishable, Redirect
@@ -92,6 +92,30 @@ def review_due(obj):
             "<strong>{} (overdue)</strong>", obj.next_review_due.strftime("%-d %b %Y")
         )
     return obj.next_review_due.strftime("%-d %b %Y") if obj.next_review_due else "-"
+
+
+CONFIRM = "publish_despite_problems"
+
+
+def check_before_publishing(request, body, confirmed):
+    """Refuses to publish a body with broken internal links, and asks before publishing one
+    with other problems (missing images, placeholder alt text, skipped heading levels)."""
+    found = publishing_checks.problems(body)
+    blocking = [problem.message for problem in found if problem.blocks]
+    if blocking:
+        raise ValidationError(
+            ["It cannot be published until these links are fixed:", *blocking], code="blocked"
+        )
+    if found and not confirmed:
+        request._needs_confirmation = True
+        raise ValidationError(
+            [
+                "Check these problems before publishing. To publish all the same, tick "
+                "“Publish anyway” and publish again:",
+                *(problem.message for problem in found),
+            ],
+            code="confirm",
+        )
 
 
 class PublishableAdmin(SimpleHistoryAdmin):
@@ -192,6 +216,12 @@ class PublishableAdmin(SimpleHistoryAdmin):
         draft = context.get("draft")
         context["may_publish"] = drafts.may_publish_directly(request.user)
         context["may_approve"] = drafts.may_approve(request.user, draft)
+        body = (
+            context["adminform"].form["body"].value()
+            if "body" in context["adminform"].form.fields
+            else None
+        )
+        context["publishing_problems"] = publishing_checks.problems(body or "")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _check_up_to_date(self, request, obj, draft):
@@ -226,11 +256,13 @@ class PublishableAdmin(SimpleHistoryAdmin):
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        """The model's form, filled from the draft on a GET, and holding back a save that is
+        out of date, or a publication whose body fails its checks (`publishing_checks`)."""
         form = super().get_form(request, obj, change, **kwargs)
         draft_data = getattr(request, "_draft_data", None)
         refusal = getattr(request, "_stale_refusal", None)
-        if draft_data is None and refusal is None:
-            return form
+        publishing = self._publishing(request)
+        confirmed = getattr(request, "approved", False) or CONFIRM in request.POST
 
         class EditorialForm(form):
             def __init__(self, data=None, *args, **kwargs):
@@ -240,6 +272,8 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 cleaned = super().clean()
                 if refusal:
                     raise ValidationError(refusal)
+                if publishing and "body" in cleaned:
+                    check_before_publishing(request, cleaned["body"], confirmed)
                 return cleaned
 
         EditorialForm.__name__ = form.__name__

@@ -32,6 +32,8 @@ NOT_CONTENT = {
     PUBLISH,
     SUBMIT,
     "review_comment",
+    "decision",
+    "publish_despite_problems",
     "_save",
     "_continue",
     "_addanother",

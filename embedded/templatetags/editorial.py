@@ -4,10 +4,12 @@
 import datetime
 
 from django import template
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from embedded import drafts
+from embedded import drafts, publishing_checks
+from embedded.caching import content_version
 from embedded.content import registry
 from embedded.models import Draft, Feedback
 from embedded.permissions import may_view
@@ -87,3 +89,29 @@ def editorial_desk(user, new_feedback_days=14):
         desk["unhelpful"] = list(Feedback.objects.filter(helpful=False, created_at__gte=since)[:10])
         desk["feedback_days"] = new_feedback_days
     return desk
+
+
+def _broken_links():
+    """[(model, pk, title, [message])]: worked out once per content version, as it takes
+    a moment (every live body's links) and changes only when content does."""
+    key = f"editorial:broken-links:{content_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = [
+            (type(item), item.pk, item.title, [problem.message for problem in problems])
+            for item, problems in publishing_checks.broken_links_on_live_pages()
+        ]
+        cache.set(key, found, 24 * 60 * 60)
+    return found
+
+
+@register.simple_tag
+def broken_links(user):
+    """Live items `user` may view whose bodies link to pages readers cannot open."""
+    found = []
+    for model, pk, title, problems in _broken_links():
+        if may_view(user, model):
+            meta = model._meta
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk])
+            found.append({"title": title, "problems": problems, "url": url})
+    return found
