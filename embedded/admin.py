@@ -135,6 +135,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
     history_list_display = ["status"]
     object_history_list_template = "admin/history_list.html"
+    history_list_per_page = 20  # each version is compared with two others
     change_form_template = "admin/publishable/change_form.html"
     save_on_top = True
     publishing_fieldsets = [
@@ -350,7 +351,9 @@ class PublishableAdmin(SimpleHistoryAdmin):
         outcome = getattr(request, "_editorial", None)
         if outcome is None or "_popup" in request.POST:
             return super().response_change(request, obj)
-        self.message_user(request, self._outcome_message(obj, outcome), messages.SUCCESS)
+        match = request.resolver_match
+        reverted = bool(match and match.url_name and match.url_name.endswith("_simple_history"))
+        self.message_user(request, self._outcome_message(obj, outcome, reverted), messages.SUCCESS)
         meta = self.model._meta
         return redirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
 
@@ -362,7 +365,12 @@ class PublishableAdmin(SimpleHistoryAdmin):
         meta = self.model._meta
         return redirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
 
-    def _outcome_message(self, obj, outcome):
+    def _outcome_message(self, obj, outcome, reverted=False):
+        if reverted and outcome in {"draft kept", "draft saved"}:
+            return (
+                "The old version is now a draft. What readers see has not changed: "
+                "publish the draft to put the old version back on the site."
+            )
         if outcome == "submitted":
             return (
                 "Submitted for review. Another editor can now approve it, which publishes "

@@ -164,3 +164,56 @@ def test_the_drafts_migration_keeps_the_shipped_content_and_its_history(tmp_path
     after = json.loads(manage(database, "dumpdata", *labels))
     assert after == before
     assert json.loads(manage(database, "dumpdata", "embedded.draft")) == []
+
+
+def test_a_word_diff_marks_removed_and_added_words_and_escapes_everything():
+    from embedded.diffs import word_diff
+
+    diff = word_diff("The team meets <b>weekly</b>.", "The team meets <script>monthly</script>.")
+    assert "<del>weekly</del>" in diff and "<ins>script</ins>" in diff
+    assert "<script>" not in diff and "&lt;" in diff
+    assert word_diff("same words", "same words") == ""
+
+
+def test_a_long_unchanged_body_is_cut_to_the_words_around_each_change():
+    from embedded.diffs import word_diff
+
+    words = " ".join(f"word{n}" for n in range(400))
+    diff = word_diff(words, words.replace("word200", "changed"))
+    assert "<del>word200</del><ins>changed</ins>" in diff
+    assert "word10 " not in diff and len(diff) < 400
+
+
+def test_history_shows_each_versions_status_and_what_changed(edith, settings):
+    settings.EDITORIAL_SELF_APPROVAL = True
+    obj = part()
+    signed_in(edith).post(
+        change_url(obj),
+        change_form_data(obj, title="A sharper title", _publish="Publish"),
+    )
+    html = (
+        signed_in(edith)
+        .get(reverse("admin:guidance_guidepart_history", args=[obj.pk]))
+        .content.decode()
+    )
+    newest = html.split("<tbody>")[1].split('<tr class="version-changes">')[1].split("</tr>")[0]
+    assert "What changed in this version" in newest
+    assert f"<del>{obj.title.split()[-1]}</del>" in newest or "<del>" in newest
+    assert "<ins>" in newest and "sharper" in newest
+    assert "<td>Published</td>" in html
+    older = html.split('<tr class="version-changes">')[2]
+    assert "How it differs from the current version" in older
+
+
+def test_reverting_makes_a_draft_and_says_so(edith):
+    obj = part()
+    obj.title = "A newer live title"
+    obj.save()
+    record = part().history.last()
+    url = reverse("admin:guidance_guidepart_simple_history", args=[obj.pk, record.history_id])
+    response = signed_in(edith).post(url, change_form_data(part(), title=record.title), follow=True)
+    assert "The old version is now a draft. What readers see has not changed" in (
+        response.content.decode()
+    )
+    assert part().title == "A newer live title" and part().status == "published"
+    assert drafts.draft_of(part()).data["title"] == [record.title]

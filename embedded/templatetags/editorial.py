@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from embedded import drafts, publishing_checks
+from embedded import diffs, drafts, publishing_checks
 from embedded.caching import content_version
 from embedded.content import registry
 from embedded.models import Draft, Feedback
@@ -115,3 +115,13 @@ def broken_links(user):
             url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk])
             found.append({"title": title, "problems": problems, "url": url})
     return found
+
+
+@register.simple_tag
+def version_changes(record, current):
+    """What changed in a history record: against the version before it and the current one."""
+    previous = record.prev_record
+    return {
+        "since_previous": diffs.compare(previous, record) if previous else None,
+        "to_current": diffs.compare(record, current) if current is not None else [],
+    }
