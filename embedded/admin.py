@@ -11,14 +11,16 @@ import datetime
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
@@ -26,7 +28,8 @@ from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from embedded import drafts, publishing_checks
-from embedded.caching import mark_private
+from embedded.caching import content_version, mark_private
+from embedded.content import registry
 from embedded.markdown import render
 from embedded.models import Feedback, GlossaryTerm, Page, Publishable, Redirect
 
@@ -137,6 +140,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     object_history_list_template = "admin/history_list.html"
     history_list_per_page = 20  # each version is compared with two others
     change_form_template = "admin/publishable/change_form.html"
+    delete_confirmation_template = "admin/publishable/delete_confirmation.html"
     save_on_top = True
     publishing_fieldsets = [
         (
@@ -184,6 +188,11 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 "<path:object_id>/review/",
                 self.admin_site.admin_view(self.review_view),
                 name=f"{name}_review",
+            ),
+            path(
+                "<path:object_id>/reviewed/",
+                self.admin_site.admin_view(self.reviewed_view),
+                name=f"{name}_reviewed",
             ),
             path(
                 "<path:object_id>/preview/",
@@ -465,6 +474,30 @@ class PublishableAdmin(SimpleHistoryAdmin):
         )
         return redirect(change_url)
 
+    @method_decorator(require_POST)
+    def reviewed_view(self, request, object_id):
+        """Records a review today, on the live item itself: it changes no text readers see
+        beyond the review dates, so it needs no draft or approval."""
+        obj = self._item(request, object_id, self.has_change_permission)
+        obj.mark_reviewed()
+        obj.save(update_fields=["last_reviewed", "next_review_due", "updated_at"])
+        self.log_change(
+            request, obj, [{"changed": {"fields": ["last_reviewed", "next_review_due"]}}]
+        )
+        if draft := drafts.draft_of(obj):  # so publishing it later keeps the new dates
+            written = get_format("DATE_INPUT_FORMATS")[0]
+            for name in ("last_reviewed", "next_review_due"):
+                draft.data[name] = [getattr(obj, name).strftime(written)]
+            draft.save(update_fields=["data"])
+        next_due = obj.next_review_due.strftime("%-d %B %Y")
+        self.message_user(
+            request,
+            f"Marked as reviewed today. The next review is due on {next_due}.",
+            messages.SUCCESS,
+        )
+        meta = self.model._meta
+        return redirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
+
     def preview_view(self, request, object_id):
         """The item as it would read once its draft is published, in the site's own style."""
         obj = self._item(request, object_id, self.has_view_or_change_permission)
@@ -558,14 +591,39 @@ class GlossaryTermAdmin(PublishableAdmin):
     ]
 
 
+def page_titles():
+    """{address: title} of every item's page, worked out once per content version."""
+    key = f"admin:page-titles:{content_version()}"
+    titles = cache.get(key)
+    if titles is None:
+        titles = {}
+        for model in registry.models:
+            for item in model.objects.all():
+                for address in item.public_paths():
+                    titles.setdefault(address.partition("#")[0], item.title)
+        cache.set(key, titles, 24 * 60 * 60)
+    return titles
+
+
+@admin.display(description="Page", ordering="path")
+def feedback_page(answer):
+    title = page_titles().get(answer.path)
+    if title:
+        return format_html(
+            '<a href="{}">{}</a><br><small>{}</small>', answer.path, title, answer.path
+        )
+    return answer.path
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "path", "helpful", "comment"]
+    list_display = ["created_at", feedback_page, "helpful", "comment"]
     list_filter = ["helpful", "created_at"]
     search_fields = ["path", "comment"]
     date_hierarchy = "created_at"
     actions = ["export_csv"]
     readonly_fields = ["path", "helpful", "comment", "created_at"]
+    change_list_template = "admin/embedded/feedback/change_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -573,13 +631,47 @@ class FeedbackAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_urls(self):
+        export_all = path(
+            "export/",
+            self.admin_site.admin_view(self.export_all_view),
+            name="embedded_feedback_export",
+        )
+        return [export_all, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        """The answers, with each page's totals above them (most "No" answers first)."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            totals = (
+                changelist.queryset.order_by()
+                .values("path")
+                .annotate(
+                    yes=Count("pk", filter=Q(helpful=True)),
+                    no=Count("pk", filter=Q(helpful=False)),
+                )
+                .order_by("-no", "-yes", "path")
+            )
+            titles = page_titles()
+            response.context_data["per_page"] = [
+                {**row, "title": titles.get(row["path"])} for row in totals[:50]
+            ]
+        return response
+
+    def export_all_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self.export_csv(request, Feedback.objects.all())
+
     @admin.action(description="Download the selected answers as CSV")
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = datetime.date.today().isoformat()
         response["Content-Disposition"] = f'attachment; filename="feedback-{stamp}.csv"'
         writer = csv.writer(response)
-        writer.writerow(["date", "page", "helpful", "comment"])
+        writer.writerow(["date", "page", "title", "helpful", "comment"])
+        titles = page_titles()
         for answer in queryset.order_by("created_at"):
             comment = answer.comment
             # Spreadsheets run cells that start with these as formulas.
@@ -589,11 +681,12 @@ class FeedbackAdmin(admin.ModelAdmin):
                 [
                     answer.created_at.isoformat(),
                     answer.path,
+                    titles.get(answer.path, ""),
                     "yes" if answer.helpful else "no",
                     comment,
                 ]
             )
-        return response
+        return mark_private(response)
 
 
 @admin.register(Redirect)

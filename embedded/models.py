@@ -164,6 +164,7 @@ class Publishable(PlainText):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.tidy_line_endings()
         rendered = render(self.body)
         self.body_html, self.contents = rendered.html, rendered.contents
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -171,6 +172,14 @@ class Publishable(PlainText):
         if self.next_review_due is None:
             self.next_review_due = months_ahead(self.last_reviewed, settings.REVIEW_PERIOD_MONTHS)
         super().save(*args, **kwargs)
+
+    def tidy_line_endings(self):
+        """Stores text with \\n line endings, whatever the browser sent (\\r\\n from a form),
+        so an admin save followed by `export_content` changes only what the editor changed."""
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(field, models.TextField) and isinstance(value, str) and "\r" in value:
+                setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
 
     def check_text(self, field, value):
         super().check_text(field, value)

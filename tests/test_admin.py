@@ -421,8 +421,27 @@ def test_feedback_is_listed_for_editors_and_exported_as_csv(editor_client):
     )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["date", "page", "helpful", "comment"]
-    assert rows[1][1:] == ["/about/", "no", "'=HYPERLINK(1)"]
+    assert rows[0] == ["date", "page", "title", "helpful", "comment"]
+    assert rows[1][1:] == ["/about/", "About the Embedded Research project", "no", "'=HYPERLINK(1)"]
+
+
+def test_the_feedback_list_names_pages_totals_them_and_exports_everything(editor_client):
+    Feedback.objects.create(path="/about/", helpful=False, comment="Too long")
+    Feedback.objects.create(path="/about/", helpful=False)
+    Feedback.objects.create(path="/about/", helpful=True)
+    Feedback.objects.create(path="/privacy/", helpful=True)
+    html = editor_client.get(reverse("admin:embedded_feedback_changelist")).content.decode()
+    totals = html.split('id="feedback-totals"')[1].split("</table>")[0]
+    first = totals.split("<tbody>")[1].split("</tr>")[0]
+    assert '<a href="/about/">About the Embedded Research project</a>' in first
+    assert "<td>1</td>" in first and "<td>2</td>" in first
+    assert (
+        '<a href="/about/">About the Embedded Research project</a>'
+        in html.split('id="result_list"')[1]
+    )
+    export = editor_client.get(reverse("admin:embedded_feedback_export"))
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert len(rows) == 5 and "no-store" in export["Cache-Control"]
 
 
 def test_staff_can_download_the_content_as_a_zip_of_files(editor_client):

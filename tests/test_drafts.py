@@ -217,3 +217,56 @@ def test_reverting_makes_a_draft_and_says_so(edith):
     )
     assert part().title == "A newer live title" and part().status == "published"
     assert drafts.draft_of(part()).data["title"] == [record.title]
+
+
+def test_mark_as_reviewed_on_the_edit_page_moves_the_next_review_date(edith, settings):
+    from django.utils import timezone
+
+    settings.REVIEW_PERIOD_MONTHS = 12
+    obj = part()
+    client = signed_in(edith)
+    form = client.get(change_url(obj)).content.decode()
+    url = reverse("admin:guidance_guidepart_reviewed", args=[obj.pk])
+    assert url in form and "Mark as reviewed today" in form
+    response = client.post(url, follow=True)
+    today = timezone.localdate()
+    assert part().last_reviewed == today
+    assert part().next_review_due == today.replace(year=today.year + 1)
+    assert "The next review is due on" in response.content.decode()
+
+
+def test_a_form_with_errors_lists_each_one_linked_to_its_field(edith):
+    obj = part()
+    response = signed_in(edith).post(
+        change_url(obj), change_form_data(obj, title="", _save_draft="Save draft")
+    )
+    summary = response.content.decode().split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_title"' in summary and "This field is required." in summary
+
+
+def test_a_draft_seen_on_the_site_has_no_feedback_form(edith):
+    from tests.factories import make_page
+
+    make_page("a-draft", status="draft", published_at=None)
+    html = signed_in(edith).get("/a-draft/").content.decode()
+    assert "Preview: not published" in html and "Was this page helpful?" not in html
+    assert "Was this page helpful?" in Client().get("/about/").content.decode()
+
+
+def test_the_delete_confirmation_says_plainly_what_readers_lose(edith):
+    obj = part()
+    url = reverse("admin:guidance_guidepart_delete", args=[obj.pk])
+    html = signed_in(edith).get(url).content.decode()
+    assert f"Delete “{obj.title}” for good? This cannot be undone." in html
+    assert f"http://testserver{obj.get_absolute_url()}" in html
+    assert 'value="Yes, delete it"' in html and "No, keep it" in html
+
+
+def test_a_guides_list_of_parts_neither_publishes_nor_unpublishes_them(edith):
+    import re
+
+    guide = part().guide
+    url = reverse("admin:guidance_guide_change", args=[guide.pk])
+    html = signed_in(edith).get(url).content.decode()
+    assert 'name="parts-0-title"' in html or "-0-title" in html
+    assert not re.search(r'name="[^"]*-status"', html)

@@ -102,3 +102,40 @@ def test_an_editor_drafts_previews_publishes_finds_and_reverts_a_part(new_tab, e
     assert NEW_WORDS not in reverted.page.inner_text("main")
     assert original_title in reverted.page.inner_text("h1")
     assert editor_tab.csp_violations == [] and live.csp_violations == []
+
+
+def test_an_editor_adds_an_image_with_its_description_and_a_failed_upload_changes_nothing(
+    new_tab, editor, settings, tmp_path
+):
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    part = GuidePart.objects.get(guide__slug=PART[0], slug=PART[1])
+    tab = new_tab()
+    sign_in(tab)
+    page = tab.page
+    tab.open(f"/admin/guidance/guidepart/{part.pk}/change/")
+    body = page.locator("#id_body")
+    before = body.input_value()
+    assert "You will be asked to describe it" in page.inner_text(".image-adder")
+
+    not_an_image = tmp_path / "notes.png"
+    not_an_image.write_bytes(b"these are notes, not pixels")
+    page.once("dialog", lambda dialog: dialog.accept("A chart"))
+    page.set_input_files(".image-adder__file", str(not_an_image))
+    error = page.locator(".image-adder__status.errornote")
+    error.wait_for()
+    assert error.inner_text().startswith("The image was not added:")
+    assert "Invalid response" not in body.input_value()
+    assert body.input_value() == before
+
+    chart = tmp_path / "chart.png"
+    Image.new("RGB", (40, 30), (20, 90, 120)).save(chart, "PNG")
+    page.once("dialog", lambda dialog: dialog.accept("Bar chart of recruitment by month"))
+    page.set_input_files(".image-adder__file", str(chart))
+    page.locator(".image-adder__status", has_text="Image added.").wait_for()
+    assert re.search(
+        r"!\[Bar chart of recruitment by month\]\(/media/uploads/[0-9a-f-]+\.png\)",
+        body.input_value(),
+    )
+    assert tab.csp_violations == []
