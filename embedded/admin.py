@@ -514,6 +514,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
             "body_html": rendered.html,
             "section_headings": [h for h in rendered.contents if h["level"] == 2],
             "state": drafts.describe(obj, draft),
+            "has_changes": draft is not None or not obj.is_live,
             "noindex": True,
         }
         return mark_private(TemplateResponse(request, "admin/publishable/preview.html", context))
