@@ -239,30 +239,28 @@ class PublishableAdmin(SimpleHistoryAdmin):
         posted = request.POST.get(drafts.BASE_VERSION)
         if posted is None or posted == drafts.stamp(obj, draft):
             return
-        if (
+        meta = self.model._meta
+        changed_draft = (
             draft is not None
             and draft.updated_at
             and f"|{draft.updated_at.isoformat()}" not in posted
-        ):
+        )
+        if changed_draft:
             who, when = draft.author, draft.updated_at
+            view, label = "preview", "See their unpublished changes"
         else:
             latest = obj.history.first() if hasattr(obj, "history") else None
             who, when = (latest.history_user if latest else None), obj.updated_at
-        name = (who.get_full_name() or who.get_username()) if who else "someone"
-        meta = self.model._meta
-        history = reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk])
+            view, label = "history", "Compare the versions in the history"
+        name = (who.get_full_name() or who.get_username()) if who else "Someone"
+        compare = reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk])
         request._stale_refusal = (
             f"{name} saved changes to this page at {timezone.localtime(when):%-d %b %Y %H:%M} "
             "after you opened it. Nothing was saved, so their work is not lost: compare "
             "your text with theirs, then save again to keep yours."
         )
         messages.error(
-            request,
-            format_html(
-                '{} <a href="{}">Compare the versions in the history</a>.',
-                request._stale_refusal,
-                history,
-            ),
+            request, format_html('{} <a href="{}">{}</a>.', request._stale_refusal, compare, label)
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -100,7 +100,7 @@ def test_a_save_from_an_out_of_date_form_is_refused_naming_who_changed_it(edith,
     html = refused.content.decode()
     assert refused.status_code == 200
     assert "Fred saved changes to this page at" in html and "Nothing was saved" in html
-    assert reverse("admin:guidance_guidepart_history", args=[obj.pk]) in html
+    assert reverse("admin:guidance_guidepart_preview", args=[obj.pk]) in html
     assert "Edith&#x27;s title" in html  # her text is still in the form
     assert drafts.draft_of(part()).data["title"] == ["Fred's title"]
     # Having seen the message, she may save again to keep hers.

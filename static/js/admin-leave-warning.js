@@ -2,7 +2,8 @@
 // The server refuses a save made from an out-of-date form whether or not this runs.
 (function () {
   "use strict";
-  var form = document.querySelector(".change-form #content-main form");
+  // The edit form itself (Django names it after the model), not the small forms beside it.
+  var form = document.querySelector(".change-form #content-main form[id$=\"_form\"]");
   if (!form) {
     return;
   }

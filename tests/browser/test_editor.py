@@ -1,9 +1,11 @@
 """An editor's day in a real browser: edit with the live preview, draft, publish, search, revert."""
 
+import contextlib
 import re
 
 import pytest
 from django.contrib.auth.models import Group, User
+from playwright.sync_api import Error as PlaywrightError
 
 from guidance.models import GuidePart
 
@@ -139,3 +141,57 @@ def test_an_editor_adds_an_image_with_its_description_and_a_failed_upload_change
         body.input_value(),
     )
     assert tab.csp_violations == []
+
+
+def test_two_editors_one_reviews_the_other_and_no_edit_is_lost(new_tab, editor, settings):
+    settings.EDITORIAL_SELF_APPROVAL = False  # a second pair of eyes
+    User.objects.filter(username="fred").delete()
+    fred = User.objects.create_user("fred", password="a-long-test-password", is_staff=True)
+    fred.groups.add(Group.objects.get(name="Editors"))
+    part = GuidePart.objects.get(guide__slug=PART[0], slug=PART[1])
+    change = f"/admin/guidance/guidepart/{part.pk}/change/"
+    edith_tab, fred_tab = new_tab(), new_tab()
+    sign_in(edith_tab)
+    fred_tab.open("/admin/login/")
+    fred_tab.page.fill("#id_username", "fred")
+    fred_tab.page.fill("#id_password", "a-long-test-password")
+    fred_tab.page.click("input[type=submit]")
+    fred_tab.page.wait_for_url(re.compile(r"/admin/$"))
+    edith_tab.open(change)
+    fred_tab.open(change)
+
+    fred_tab.page.fill("#id_title", "What the role is like, reviewed")
+    press(fred_tab.page, "_submit_review")
+    assert "Submitted for review" in fred_tab.page.inner_text(".messagelist")
+
+    # Edith's form was opened before Fred's save: hers is refused, and her words kept.
+    page = edith_tab.page
+    page.fill("#id_summary", "Edith's summary.")
+    page.locator("input[name=_save_draft]").last.click()
+    page.wait_for_selector(".messagelist .error")
+    assert "Fred saved changes to this page at" in page.inner_text(".messagelist")
+    assert page.locator(".messagelist a", has_text="See their unpublished changes").count() == 1
+    assert page.input_value("#id_summary") == "Edith's summary."
+
+    # Leaving a changed form asks first (the warning script).
+    page.click("#id_summary")
+    page.keyboard.press("End")
+    page.keyboard.type(" Changed again.")  # typed, as a person would: a browser asks only then
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    with contextlib.suppress(PlaywrightError):  # she chose to stay, so the browser never went
+        page.goto(edith_tab.base_url + "/admin/", timeout=3000)
+    assert dialogs == ["beforeunload"]
+    assert page.input_value("#id_summary") == "Edith's summary. Changed again."
+
+    # Edith reviews Fred's change from her list, and approving publishes it.
+    reviewer = new_tab()
+    sign_in(reviewer)
+    waiting = reviewer.page.locator("#waiting-for-review a", has_text="reviewed")
+    waiting.click()
+    reviewer.page.click("button[value=approve]")
+    reviewer.page.wait_for_selector(".messagelist .success")
+    reader = new_tab()
+    reader.open(part.get_absolute_url())
+    assert "What the role is like, reviewed" in reader.page.inner_text("h1")
+    assert reviewer.csp_violations == [] and fred_tab.csp_violations == []
