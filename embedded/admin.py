@@ -349,10 +349,11 @@ class PublishableAdmin(SimpleHistoryAdmin):
             return
         super().save_related(request, form, formsets, change)
 
-    def log_change(self, request, obj, message):
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Kept apart, the owned rows were never saved, so there is nothing to count.
         if getattr(request, "_kept_apart", False):
-            message = [{"changed": {"fields": ["draft"]}}]
-        return super().log_change(request, obj, message)
+            return [{"changed": {"fields": ["draft"]}}]
+        return super().construct_change_message(request, form, formsets, add)
 
     def response_change(self, request, obj):
         outcome = getattr(request, "_editorial", None)

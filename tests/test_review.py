@@ -140,3 +140,71 @@ def test_the_admin_home_lists_new_no_answers(edith):
     home = signed_in(edith).get(reverse("admin:index")).content.decode()
     answers = home.split('id="unhelpful-answers"')[1].split("</ul>")[0]
     assert "Too long to read" in answers and "Lovely page" not in answers
+
+
+def form_as_posted(html):
+    """Every field of the rendered edit form with its value, as a browser would post it."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.data, self._textarea, self._select = {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            name = attrs.get("name")
+            if tag == "input" and name and attrs.get("type") not in {"submit", "file"}:
+                if attrs.get("type") == "checkbox" and "checked" not in attrs:
+                    return
+                self.data.setdefault(name, attrs.get("value") or "")
+            elif tag == "textarea" and name:
+                self._textarea = name
+                self.data[name] = ""
+            elif tag == "select" and name:
+                self._select = name
+                self.data.setdefault(name, "")
+            elif tag == "option" and self._select and "selected" in attrs:
+                self.data[self._select] = attrs.get("value") or ""
+
+        def handle_data(self, data):
+            if self._textarea:
+                self.data[self._textarea] += data
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                if self._textarea:
+                    self.data[self._textarea] = self.data[self._textarea].removeprefix("\n")
+                self._textarea = None
+            elif tag == "select":
+                self._select = None
+
+    form = html.split('id="roleprofile_form"')[1].split("</form>")[0]
+    fields = Fields()
+    fields.feed("<form " + form)
+    return {k: v for k, v in fields.data.items() if k not in {"review_comment"}}
+
+
+def test_a_roles_owned_rows_wait_in_the_draft_until_approved(edith, fred):
+    from guidance.models import RoleProfile
+
+    role = RoleProfile.objects.published().first()
+    competency = role.competencies.order_by("order", "pk").first()
+    url = reverse("admin:guidance_roleprofile_change", args=[role.pk])
+    data = form_as_posted(signed_in(edith).get(url).content.decode())
+    name_field = next(
+        key for key, value in data.items() if key.endswith("-name") and value == competency.name
+    )
+    data[name_field] = "Listening to patients"
+    data["_submit_review"] = "Submit for review"
+    response = signed_in(edith).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    competency.refresh_from_db()
+    assert competency.name != "Listening to patients"  # the live role is unchanged
+    assert "Listening to patients" in signed_in(edith).get(url).content.decode()
+    signed_in(fred).post(
+        reverse("admin:guidance_roleprofile_review", args=[role.pk]), {"decision": "approve"}
+    )
+    competency.refresh_from_db()
+    assert competency.name == "Listening to patients"
+    assert "Listening to patients" in Client().get(role.get_absolute_url()).content.decode()
