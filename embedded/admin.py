@@ -533,6 +533,13 @@ class PublishableAdmin(SimpleHistoryAdmin):
         permissions=["change"],
     )
     def publish_now(self, request, queryset):
+        if not drafts.may_publish_directly(request.user):
+            message = (
+                "Publishing needs another editor's review: open each item and choose "
+                "“Submit for review”."
+            )
+            self.message_user(request, message, messages.ERROR)
+            return
         now = timezone.now()
         published, refused = 0, []
         for obj in queryset:

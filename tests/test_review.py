@@ -208,3 +208,26 @@ def test_a_roles_owned_rows_wait_in_the_draft_until_approved(edith, fred):
     competency.refresh_from_db()
     assert competency.name == "Listening to patients"
     assert "Listening to patients" in Client().get(role.get_absolute_url()).content.decode()
+
+
+def test_the_publish_action_needs_self_approval_too(edith):
+    page = make_page("bulk-draft", status="draft", published_at=None)
+    changelist = reverse("admin:embedded_page_changelist")
+    response = signed_in(edith).post(
+        changelist, {"action": "publish_now", "_selected_action": [page.pk]}, follow=True
+    )
+    assert "Publishing needs another editor&#x27;s review" in response.content.decode()
+    page.refresh_from_db()
+    assert page.status == "draft"
+
+
+def test_a_new_page_is_submitted_for_review_from_the_add_form(edith):
+    data = page_form_data(make_page("template-page"), slug="added-page", title="An added page")
+    data["_submit_review"] = "Submit for review"
+    response = signed_in(edith).post(reverse("admin:embedded_page_add"), data, follow=True)
+    assert "Submitted for review" in response.content.decode()
+    from embedded.models import Page
+
+    added = Page.objects.get(slug="added-page")
+    assert added.status == "draft" and drafts.draft_of(added).state == "in_review"
+    assert Client().get("/added-page/").status_code == 404
