@@ -13,8 +13,10 @@
     return field ? field.value : "";
   }
 
+  var statuses = new WeakMap(); // each editor's line for news of its uploads
+
   function statusOf(editor) {
-    return editor.parentNode.querySelector(".image-adder__status");
+    return statuses.get(editor);
   }
 
   function show(editor, message, isError) {
@@ -124,7 +126,10 @@
       input.value = "";
     });
     adder.append(button, input, help, status);
-    editor.parentNode.insertBefore(adder, editor.nextSibling);
+    statuses.set(editor, status);
+    // First in the editor's box, across the top of the editor and its preview.
+    var box = editor.closest(".markdownx") || editor.parentNode;
+    box.insertBefore(adder, box.firstChild);
   }
 
   function fileFrom(event) {
