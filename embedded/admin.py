@@ -17,6 +17,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from embedded.changenotes_admin import ChangeNoteAdminMixin
 from embedded.models import Feedback, GlossaryTerm, Page, Publishable, Redirect
 
 
@@ -78,7 +79,7 @@ def review_due(obj):
     return obj.next_review_due.strftime("%-d %b %Y") if obj.next_review_due else "-"
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class PublishableAdmin(ChangeNoteAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", visibility, "published_at", review_due, "updated_at"]
     list_filter = [VisibilityFilter, "status", ReviewStateFilter]
     search_fields = ["title", "summary", "body"]

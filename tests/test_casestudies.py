@@ -429,13 +429,13 @@ def test_the_list_costs_three_queries_however_many_case_studies_and_filters(
 
 
 @pytest.mark.parametrize("extra_themes", [0, 20])
-def test_a_case_study_costs_three_queries(client, django_assert_num_queries, extra_themes):
+def test_a_case_study_costs_four_queries(client, django_assert_num_queries, extra_themes):
     study = make_case_study("counted")
     with_themes(study, *[f"Theme {n}" for n in range(extra_themes)])
     guide = make_guide("counted-guide")
     study.related_parts.set([make_part(guide, f"part-{n}", order=n) for n in range(5)])
-    # the case study, its themes, its related guidance
-    with django_assert_num_queries(3):
+    # the case study, its themes, its related guidance, its change notes
+    with django_assert_num_queries(4):
         assert client.get("/case-studies/counted/").status_code == 200
 
 
