@@ -86,6 +86,7 @@ class Kind:
 
     @property
     def plural(self):
+        """What readers call the kind's items, in filters: `Guide parts`."""
         return capfirst(self.model._meta.verbose_name_plural)
 
     @property
