@@ -7,9 +7,11 @@ that publishes from the admin saves the object, then calls
 """
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from embedded.changenotes import record_change
+from embedded.content import registry
 from embedded.models import MAJOR_NEEDS_A_NOTE, ChangeNote, Publishable
 
 MAJOR, MINOR = "major", "minor"
@@ -101,3 +103,25 @@ def _clean_with_change(base):
         return cleaned
 
     return clean
+
+
+@admin.register(ChangeNote)
+class ChangeNoteAdmin(admin.ModelAdmin):
+    """Every recorded change, to correct a note's wording or withdraw it. Changes are
+    recorded by saving content, never added here."""
+
+    list_display = ["made_at", "item", "major", "note", "author"]
+    list_filter = ["major", "item_type"]
+    search_fields = ["note"]
+    date_hierarchy = "made_at"
+    fields = ["item", "major", "note", "made_at", "author"]
+    readonly_fields = ["item", "made_at", "author"]
+
+    @admin.display(description="Changed item")
+    def item(self, note):
+        kind = registry.kind_of_label(note.item_type)
+        found = kind and kind.model.objects.filter(pk=note.item_id).first()
+        return f"{kind.name.capitalize()}: {found}" if found else "(deleted)"
+
+    def has_add_permission(self, request):
+        return False

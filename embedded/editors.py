@@ -27,6 +27,10 @@ SITE_PERMISSIONS = [
     ("embedded", "view_redirect"),
     ("embedded", "view_feedback"),
     ("embedded", "delete_feedback"),
+    # Correcting or withdrawing a change note; notes are added by saving content.
+    ("embedded", "view_changenote"),
+    ("embedded", "change_changenote"),
+    ("embedded", "delete_changenote"),
 ]
 
 

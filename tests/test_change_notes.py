@@ -522,3 +522,16 @@ def test_a_part_may_not_take_the_address_of_its_guides_feed_or_print_view():
     part = GuidePart(guide=make_guide("g"), slug="feed", title="Feed", summary="S", order=1)
     with pytest.raises(ValidationError, match="the guide uses that address"):
         part.full_clean()
+
+
+def test_an_editor_can_correct_a_notes_wording_but_not_add_one(staff_client, client):
+    page = make_page("corrected")
+    note = record_change(page, major=True, note="Added a secton on funding")
+    url = reverse("admin:embedded_changenote_change", args=[note.pk])
+    assert "Page: Page corrected" in staff_client.get(url).content.decode()
+    response = staff_client.post(url, {"major": "on", "note": "Added a section on funding"})
+    assert response.status_code == 302
+    assert "Added a section on funding" in client.get("/corrected/").content.decode()
+    assert staff_client.get(reverse("admin:embedded_changenote_add")).status_code == 403
+    response = staff_client.post(url, {"major": "on", "note": ""})
+    assert "Enter a change note" in response.content.decode()
