@@ -58,6 +58,7 @@ class ChangeNoteAdminMixin:
                     label="Change note",
                     max_length=note_field.max_length,
                     required=False,
+                    widget=forms.TextInput(attrs={"class": "vTextField"}),
                     help_text=(
                         "For a major change: one line for readers saying what changed, "
                         "for example ‘Added a section on funding routes’."

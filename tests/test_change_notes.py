@@ -537,3 +537,11 @@ def test_an_editor_can_correct_a_notes_wording_but_not_add_one(staff_client, cli
     assert staff_client.get(reverse("admin:embedded_changenote_add")).status_code == 403
     response = staff_client.post(url, {"major": "on", "note": ""})
     assert "Enter a change note" in response.content.decode()
+
+
+def test_a_renamed_guides_feed_moves_with_it(client):
+    guide = make_guide("old-name")
+    guide.slug = "new-name"
+    guide.save()
+    response = client.get("/guidance/old-name/feed/")
+    assert response.status_code == 301 and response["Location"] == "/guidance/new-name/feed/"
