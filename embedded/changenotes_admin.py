@@ -106,13 +106,24 @@ def _clean_with_change(base):
     return clean
 
 
+class ChangedKindFilter(admin.SimpleListFilter):
+    title = "type of content"
+    parameter_name = "item_type"
+
+    def lookups(self, request, model_admin):
+        return [(kind.model._meta.label_lower, kind.plural) for kind in registry.kinds]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(item_type=self.value()) if self.value() else queryset
+
+
 @admin.register(ChangeNote)
 class ChangeNoteAdmin(admin.ModelAdmin):
     """Every recorded change, to correct a note's wording or withdraw it. Changes are
     recorded by saving content, never added here."""
 
     list_display = ["made_at", "item", "major", "note", "author"]
-    list_filter = ["major", "item_type"]
+    list_filter = ["major", ChangedKindFilter]
     search_fields = ["note"]
     date_hierarchy = "made_at"
     fields = ["item", "major", "note", "made_at", "author"]

@@ -535,6 +535,11 @@ def test_an_editor_can_correct_a_notes_wording_but_not_add_one(staff_client, cli
     assert response.status_code == 302
     assert "Added a section on funding" in client.get("/corrected/").content.decode()
     assert staff_client.get(reverse("admin:embedded_changenote_add")).status_code == 403
+    listed = staff_client.get(
+        reverse("admin:embedded_changenote_changelist") + "?item_type=embedded.page"
+    )
+    assert "Added a section on funding" in listed.content.decode()
+    assert "Site information pages" in listed.content.decode()
     response = staff_client.post(url, {"major": "on", "note": ""})
     assert "Enter a change note" in response.content.decode()
 
