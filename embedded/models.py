@@ -5,7 +5,8 @@ the title, summary and Markdown body, renders the body once on save, and
 knows whether it is published and when it is due for review. Apps subclass it
 (`Guide`, `GuidePart`, `RoleProfile`, `CaseStudy`) and register their models
 with `embedded.content` so that the loader, search and sitemap find them. The
-site's own are `Page` (about, contact...) and `GlossaryTerm`.
+site's own are `Page` (about, contact...) and `GlossaryTerm`. A `ChangeNote`
+records each published change to any of them (see `embedded.changenotes`).
 """
 
 import calendar

@@ -41,6 +41,8 @@ class Kind:
     (`embedded.signals`), the sitemap, the scheduled-publication check and the
     Editors group's permissions (`embedded.editors`). Search finds each kind's
     model here (which of its fields it indexes is still worked out from their types).
+    Change notes (`embedded.changenotes`) ask a kind which notes an item's page
+    lists (`notes_about`) and, for /whats-new/, who its items are for (`audience`).
 
     As files, a kind names its folder and file pattern and its own front
     matter fields (`fields`, parsers from `embedded.content.fields`). A key
