@@ -29,6 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from embedded import drafts, publishing_checks
 from embedded.caching import content_version, mark_private
+from embedded.changenotes_admin import ChangeNoteAdminMixin
 from embedded.content import registry
 from embedded.markdown import render
 from embedded.models import Feedback, GlossaryTerm, Page, Publishable, Redirect
@@ -121,7 +122,7 @@ def check_before_publishing(request, body, confirmed):
         )
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class PublishableAdmin(ChangeNoteAdminMixin, SimpleHistoryAdmin):
     """One edit screen for every kind: live and draft side by side (see `embedded.drafts`).
 
     The buttons are "Save draft" (a published item's readers keep its live version),
@@ -327,7 +328,8 @@ class PublishableAdmin(SimpleHistoryAdmin):
             if stored.is_live and not (wanted and wanted <= now):
                 obj.published_at = stored.published_at
         obj.status = Publishable.Status.PUBLISHED if publishing else Publishable.Status.DRAFT
-        # The one place a version is published: the change notes (issue 18) hook in here.
+        # The one place a version is published; ChangeNoteAdminMixin.save_model, reached
+        # through this call, records its change note (drafts record nothing).
         super().save_model(request, obj, form, change)
         if publishing:
             drafts.discard(obj)

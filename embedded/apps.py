@@ -19,6 +19,7 @@ class EmbeddedConfig(AppConfig):
         class PageKind(Kind):
             model = Page
             folder = "pages"
+            plural = "Site information pages"  # about, accessibility, privacy, contact
 
         # The glossary first: every other body links its terms, so the loader
         # saves the terms before it compares and saves the bodies that use them.

@@ -33,7 +33,7 @@ from functools import cached_property, wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.cache import (
@@ -165,12 +165,14 @@ def _write_version(token, next_change, replacing=None):
 def _next_scheduled_publication():
     """When the next scheduled item goes live, or None if none is waiting."""
     from embedded.content import registry  # the registry imports the apps' models
+    from embedded.models import ChangeNote
 
-    waiting = [
+    # A change note dated later (loaded from a file) appears on its page at that time.
+    notes = ChangeNote.objects.filter(major=True, made_at__gt=timezone.now())
+    waiting = [notes.order_by().values(published_at=models.F("made_at"))]
+    waiting += [
         model.objects.scheduled().order_by().values("published_at") for model in registry.models
     ]
-    if not waiting:
-        return None
     first = waiting[0].union(*waiting[1:]).order_by("published_at").first()
     return first["published_at"] if first else None
 

@@ -29,6 +29,10 @@ SITE_PERMISSIONS = [
     ("embedded", "delete_feedback"),
     # Approving another editor's changes publishes them (see embedded.drafts).
     ("embedded", "approve_draft"),
+    # Correcting or withdrawing a change note; notes are added by saving content.
+    ("embedded", "view_changenote"),
+    ("embedded", "change_changenote"),
+    ("embedded", "delete_changenote"),
 ]
 
 

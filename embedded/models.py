@@ -5,7 +5,8 @@ the title, summary and Markdown body, renders the body once on save, and
 knows whether it is published and when it is due for review. Apps subclass it
 (`Guide`, `GuidePart`, `RoleProfile`, `CaseStudy`) and register their models
 with `embedded.content` so that the loader, search and sitemap find them. The
-site's own are `Page` (about, contact...) and `GlossaryTerm`.
+site's own are `Page` (about, contact...) and `GlossaryTerm`. A `ChangeNote`
+records each published change to any of them (see `embedded.changenotes`).
 """
 
 import calendar
@@ -461,3 +462,51 @@ class Draft(models.Model):
 
     def __str__(self):
         return f"{self.get_state_display()} of {self.item}"
+
+
+class ChangeNote(PlainText):
+    """One published change to an item of content: a major one with its note for readers,
+    or a minor one (typos, formatting) that is never listed.
+
+    The item is named by its model's label and primary key, so this app needs no
+    app's models (`embedded.changenotes` finds the items through the registry).
+    `made_at` is when the change went, or goes, live: a scheduled publication's
+    note is public from then, and only while its item is live. Record changes
+    with `embedded.changenotes.record_change`, never by creating rows here.
+    """
+
+    item_type = models.CharField(
+        max_length=100, help_text="The kind of content changed, e.g. guidance.guidepart."
+    )
+    item_id = models.PositiveBigIntegerField(help_text="Which item of that kind.")
+    major = models.BooleanField(
+        help_text="Major changes are listed for readers with their note; minor ones are not."
+    )
+    note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="One line for readers on what changed, e.g. Added a section on funding routes.",
+    )
+    made_at = models.DateTimeField(help_text="When the change went (or goes) live.")
+    author = _editor("The editor who published it; empty for changes loaded from content files.")
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        indexes = [
+            models.Index(fields=["item_type", "item_id", "made_at"], name="changenote_item"),
+            models.Index(fields=["made_at"], name="changenote_made_at"),
+        ]
+
+    def __str__(self):
+        return self.note or "Minor change"
+
+    def clean(self):
+        super().clean()
+        if self.major and not self.note.strip():
+            raise ValidationError({"note": MAJOR_NEEDS_A_NOTE})
+
+
+MAJOR_NEEDS_A_NOTE = (
+    "Enter a change note: one line for readers on what changed, "
+    "for example ‘Added a section on funding routes’."
+)

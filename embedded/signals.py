@@ -14,6 +14,7 @@ from django.dispatch import receiver
 
 from embedded.caching import bump_content_version
 from embedded.content import registry
+from embedded.models import ChangeNote
 
 
 class _BulkChange:
@@ -65,12 +66,22 @@ def content_changed(sender, instance=None, model=None, action="post_", **kwargs)
     if not action.startswith("post_"):
         return  # a many-to-many change is made once it is done, not also before
     touched = [sender, type(instance)] + ([model] if model is not None else [])
-    if not any(registry.is_content(each) for each in touched):
+    # A change note is part of its item's page (and of /whats-new/ and the feeds).
+    if sender is not ChangeNote and not any(registry.is_content(each) for each in touched):
         return
     if change := _bulk_change.get():
         change.changed = True
     else:
         _content_changed_now()
+
+
+@receiver(post_delete)
+def forget_change_notes(sender, instance, **kwargs):
+    """A deleted item's notes go with it (they name it by model and key, not a foreign key)."""
+    if sender in registry.models:
+        from embedded.changenotes import about_item
+
+        ChangeNote.objects.filter(about_item(instance)).delete()
 
 
 # A changed slug keeps old links working: each content object lists the

@@ -1,6 +1,10 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
+from embedded.changenotes import label_of
 from embedded.content import registry
+from embedded.models import ChangeNote
 
 
 def page_of(item):
@@ -8,11 +12,18 @@ def page_of(item):
     return item.get_absolute_url().partition("#")[0]
 
 
+def last_changed(item):
+    """The latest change of any kind: a change note (major or minor) that has gone live,
+    the item going live, or any other save (a review changes the dates the page shows)."""
+    moments = [item.updated_at, item.published_at, item.latest_change]
+    return max(moment for moment in moments if moment is not None)
+
+
 class ContentSitemap(Sitemap):
     """Every page of published content of every registered kind, each listed once.
 
     Items that share a page (the glossary's terms) give it one entry, last
-    modified when the latest of them was.
+    modified when the latest of them was. One query per kind.
     """
 
     def items(self):
@@ -20,9 +31,15 @@ class ContentSitemap(Sitemap):
         for kind in registry.kinds:
             if not kind.has_pages:
                 continue
-            for item in kind.model.objects.published().order_by("pk"):
+            changes = ChangeNote.objects.filter(
+                item_type=label_of(kind.model), item_id=OuterRef("pk"), made_at__lte=timezone.now()
+            )
+            latest = Subquery(changes.order_by("-made_at").values("made_at")[:1])
+            items = kind.model.objects.published().annotate(latest_change=latest).order_by("pk")
+            for item in items:
+                item.lastmod = last_changed(item)
                 shown = pages.get(page_of(item))
-                if shown is None or item.updated_at > shown.updated_at:
+                if shown is None or item.lastmod > shown.lastmod:
                     pages[page_of(item)] = item
         return list(pages.values())
 
@@ -30,4 +47,4 @@ class ContentSitemap(Sitemap):
         return page_of(item)
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.lastmod

@@ -9,6 +9,7 @@ from embedded.caching import public_page
 from embedded.image_library import image_library
 from embedded.markdown_views import image_upload_view, markdownify_view
 from embedded.sitemaps import ContentSitemap
+from embedded.whats_new import site_feed, whats_new
 
 handler404 = "embedded.views.not_found"
 handler500 = "embedded.views.server_error"
@@ -48,6 +49,8 @@ urlpatterns = [
     path("media/<path:path>", views.media, name="media"),
     path("search/", views.search_page, name="search"),
     path("glossary/", views.glossary, name="glossary"),
+    path("whats-new/", whats_new, name="whats_new"),
+    path("whats-new/feed/", site_feed, name="whats_new_feed"),
     path("contact/", include("contact.urls")),
     path("<slug:slug>/", views.page, name="page"),
 ]

@@ -1,5 +1,6 @@
 """How guides, their parts and role profiles live as files in content/."""
 
+from embedded.changenotes import about
 from embedded.content import (
     FieldError,
     Kind,
@@ -74,6 +75,12 @@ class GuideKind(Kind):
     folder = "guides"
     pattern = "*/index.md"
     fields = {"audience": choice(*Guide.Audience.values), "order": integer}
+    audience = "audience"
+
+    def notes_about(self, guide):
+        """A guide's pages (overview, print view, feed) list its live parts' changes too."""
+        parts = GuidePart.objects.published().filter(guide=guide).order_by().values("pk")
+        return super().notes_about(guide) | about(GuidePart, parts)
 
     def parse(self, source):
         values = super().parse(source)
@@ -93,6 +100,7 @@ class GuidePartKind(Kind):
         "order": integer,
         "related_parts": optional(part_paths),
     }
+    audience = "guide__audience"
 
     def identity(self, values, source):
         return (source.folder, values["slug"])

@@ -11,6 +11,7 @@ Parts and profile items can point at the guide part (and the heading in it)
 that explains them; a criterion no part covers may point at a glossary term.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -52,6 +53,7 @@ class Guide(Publishable):
 
     def public_paths(self):
         paths = [self.get_absolute_url(), reverse("guidance:print", args=[self.slug])]
+        paths.append(reverse("guidance:feed", args=[self.slug]))
         return paths + [part.get_absolute_url() for part in self.parts.order_by("pk")]
 
 
@@ -89,6 +91,16 @@ class GuidePart(Publishable):
         constraints = [
             models.UniqueConstraint(fields=["guide", "slug"], name="guidepart_unique_slug")
         ]
+
+    # Addresses under a guide that are its own pages, not parts.
+    RESERVED_SLUGS = ("print", "feed")
+
+    def clean(self):
+        super().clean()
+        if self.slug in self.RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": f"A part cannot be called ‘{self.slug}’: the guide uses that address."}
+            )
 
     def get_absolute_url(self):
         return reverse("guidance:part", args=[self.guide.slug, self.slug])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guidance import roles, views
+from guidance import feeds, roles, views
 
 app_name = "guidance"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("guidance/", views.guide_list, name="list"),
     path("guidance/<slug:slug>/", views.guide, name="guide"),
     path("guidance/<slug:slug>/print/", views.guide_print, name="print"),
+    path("guidance/<slug:slug>/feed/", feeds.guide_feed, name="feed"),
     path("guidance/<slug:guide_slug>/<slug:part_slug>/", views.part, name="part"),
     path("roles/<slug:slug>/", roles.role, name="role"),
     path(

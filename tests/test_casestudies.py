@@ -516,7 +516,7 @@ def test_the_list_costs_three_queries_however_many_case_studies_and_filters(
 
 @pytest.mark.parametrize("extra_themes", [0, 20])
 @pytest.mark.parametrize("came_from", ["", "setting=acute-trust&theme=evaluation"])
-def test_a_case_study_costs_five_queries(
+def test_a_case_study_costs_six_queries(
     client, django_assert_num_queries, thirty_more, extra_themes, came_from
 ):
     study = make_case_study("counted")
@@ -524,8 +524,9 @@ def test_a_case_study_costs_five_queries(
     guide = make_guide("counted-guide")
     study.related_parts.set([make_part(guide, f"part-{n}", order=n) for n in range(5)])
     # the case study, its themes, its related guidance, and the facets and themes of every
-    # published case study (to check the list it came from and to suggest similar ones)
-    with django_assert_num_queries(5):
+    # published case study (to check the list it came from and to suggest similar ones),
+    # and its change notes
+    with django_assert_num_queries(6):
         response = client.get("/case-studies/counted/", {"from": came_from} if came_from else {})
         assert response.status_code == 200
     assert "Similar case studies" in response.content.decode()

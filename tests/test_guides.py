@@ -159,21 +159,23 @@ def test_a_part_page_costs_the_same_few_queries_however_long_the_guide(
     guide = Guide.objects.get(slug="researchers")
     for number in range(extra_parts):
         make_part(guide, slug=f"extra-{number}", order=100 + number)
-    # the part with its guide, its guide's parts' titles, related parts, related case studies
-    with django_assert_num_queries(4):
+    # the part with its guide, its guide's parts' titles, related parts, related case studies,
+    # the part's change notes
+    with django_assert_num_queries(5):
         assert client.get(PART_URL).status_code == 200
 
 
 @pytest.mark.parametrize("extra_parts", [0, 25])
-def test_guide_and_print_pages_cost_two_queries_however_long_the_guide(
+def test_guide_and_print_pages_cost_three_queries_however_long_the_guide(
     client, django_assert_num_queries, extra_parts
 ):
     guide = Guide.objects.get(slug="researchers")
     for number in range(extra_parts):
         make_part(guide, slug=f"extra-{number}", order=100 + number)
-    with django_assert_num_queries(2):
+    # the guide, its parts, the change notes of both
+    with django_assert_num_queries(3):
         client.get("/guidance/researchers/")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get("/guidance/researchers/print/")
 
 

@@ -15,6 +15,7 @@ PART_URL = "/guidance/nhs-organisations/recruiting-employing-and-hosting/"
 
 
 def assets(html):
+    html = re.sub(r'<link rel="alternate"[^>]*>', "", html)  # feeds are offered, not loaded
     return re.findall(r'<(?:link[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"', html)
 
 

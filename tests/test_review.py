@@ -231,3 +231,17 @@ def test_a_new_page_is_submitted_for_review_from_the_add_form(edith):
     added = Page.objects.get(slug="added-page")
     assert added.status == "draft" and drafts.draft_of(added).state == "in_review"
     assert Client().get("/added-page/").status_code == 404
+
+
+def test_a_change_note_waits_in_review_and_goes_live_when_approved(edith, fred):
+    obj = part()
+    note = "Added a section on paying public contributors"
+    submit(signed_in(edith), obj, change_type="major", change_note=note)
+    reader = Client()
+    assert note not in reader.get(obj.get_absolute_url()).content.decode()
+    assert note not in reader.get("/whats-new/").content.decode()
+
+    signed_in(fred).post(review_url(obj), {"decision": "approve"})
+
+    assert note in reader.get(obj.get_absolute_url()).content.decode()
+    assert note in reader.get("/whats-new/").content.decode()

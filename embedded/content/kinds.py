@@ -11,10 +11,20 @@ from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst, slugify
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
-from embedded.content.fields import FieldError, choice, date, is_required, moment, optional, text
+from embedded.content.fields import (
+    FieldError,
+    choice,
+    date,
+    is_required,
+    moment,
+    optional,
+    records,
+    text,
+)
 from embedded.content.files import Source, describe
 from embedded.markdown import render
 from embedded.models import Publishable
@@ -31,6 +41,8 @@ class Kind:
     (`embedded.signals`), the sitemap, the scheduled-publication check and the
     Editors group's permissions (`embedded.editors`). Search finds each kind's
     model here (which of its fields it indexes is still worked out from their types).
+    Change notes (`embedded.changenotes`) ask a kind which notes an item's page
+    lists (`notes_about`) and, for /whats-new/, who its items are for (`audience`).
 
     As files, a kind names its folder and file pattern and its own front
     matter fields (`fields`, parsers from `embedded.content.fields`). A key
@@ -48,6 +60,9 @@ class Kind:
     pattern = "*.md"
     fields = {}  # the kind's own front matter keys and their parsers
     keys = {}  # model fields whose front matter key has another name: {field: key}
+    # The lookup from an item to the audience it is for (`"guide__audience"`), a field
+    # with choices; None if the kind is for everyone. /whats-new/ filters by it.
+    audience = None
 
     base_fields = {
         "title": text,
@@ -57,6 +72,7 @@ class Kind:
         "published_at": optional(moment),
         "last_reviewed": date,
         "next_review_due": date,
+        "changes": optional(records(date=date, note=text)),
     }
 
     # What it is made of.
@@ -64,6 +80,37 @@ class Kind:
     @property
     def name(self):
         return self.model._meta.verbose_name
+
+    @property
+    def slug(self):
+        """How addresses name the kind: `guide-part`."""
+        return slugify(self.model._meta.verbose_name)
+
+    @property
+    def plural(self):
+        """What readers call the kind's items, in filters: `Guide parts`."""
+        return capfirst(self.model._meta.verbose_name_plural)
+
+    @property
+    def audience_choices(self):
+        """(value, label) of each audience the kind's items can be for."""
+        if not self.audience:
+            return []
+        model, *path = self.model, *self.audience.split("__")
+        for name in path[:-1]:
+            model = model._meta.get_field(name).related_model
+        return list(model._meta.get_field(path[-1]).choices)
+
+    def notes_about(self, item):
+        """Which change notes the item's page lists (a Q on ChangeNote): its own. A kind
+        whose page shows other items too (a guide's, its parts) adds theirs."""
+        from embedded.changenotes import about_item
+
+        return about_item(item)
+
+    def linked(self):
+        """The items as links to them need them (title and address), for /whats-new/."""
+        return self.exported().defer("body", "body_html", "contents")
 
     @property
     def tag_models(self):
@@ -125,6 +172,10 @@ class Kind:
                 "slug" if "slug" in source.meta else None,
             )
         values.setdefault("status", Publishable.Status.PUBLISHED)
+        if "changes" in values:
+            from embedded.changenotes import sort_changes
+
+            values["changes"] = sort_changes(values["changes"])
         values["body"] = source.body
         return values
 
@@ -145,6 +196,7 @@ class Kind:
         so loading again brings stored pages up to date.)
         """
         stored = self.parse(Source(source.relpath, self.front_matter(obj), obj.body, {}))
+        stored.setdefault("changes", [])  # a file's `changes: []` says there are none
         same = all(stored.get(key) == value for key, value in values.items())
         rendered = render(obj.body)
         return same and (rendered.html, rendered.contents) == (obj.body_html, obj.contents)
@@ -154,6 +206,13 @@ class Kind:
         self.apply(obj, values, source)
         self.validate(obj, source)
         obj.save()
+        if "changes" in values:
+            from embedded.changenotes import load_changes
+
+            def check(note, index):
+                self.validate(note, source, ("changes", index), {"made_at": "date"})
+
+            load_changes(obj, values["changes"], check)
         return obj
 
     def model_field(self, key):
@@ -209,6 +268,10 @@ class Kind:
         for key in self.declared:
             if key in own:
                 value = own[key]
+            elif key == "changes":
+                from embedded.changenotes import written_changes
+
+                value = written_changes(obj) or None
             elif field := self.model_field(key):
                 value = _as_written(getattr(obj, field.attname))
             else:
@@ -263,6 +326,23 @@ class Registry:
         if self._content_models is None:
             self._content_models = frozenset(m for kind in self.kinds for m in kind.models)
         return self._content_models
+
+    def kind_of(self, model):
+        """The kind whose own model this is, or None."""
+        return next((kind for kind in self.kinds if kind.model is model), None)
+
+    def kind_of_label(self, label):
+        """The kind whose model's label (`guidance.guidepart`) this is, or None."""
+        return next((kind for kind in self.kinds if kind.model._meta.label_lower == label), None)
+
+    @property
+    def audiences(self):
+        """(value, label) of every audience a kind declares, each once, in registry order."""
+        seen = {}
+        for kind in self.kinds:
+            for value, label in kind.audience_choices:
+                seen.setdefault(value, label)
+        return list(seen.items())
 
     def is_content(self, model):
         return model in self.content_models

@@ -12,7 +12,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from embedded.changenotes import record_change
 from embedded.content import read_source, registry
+from embedded.models import ChangeNote
 from guidance.models import Guide, GuidePart
 from tests.browser.conftest import axe_violations, describe_violations
 
@@ -60,6 +62,8 @@ PAGES = [
     "/privacy/",
     "/contact/",
     "/glossary/",
+    "/whats-new/",
+    "/whats-new/?audience=researchers&type=guide-part",
     "/admin/login/",
 ]
 
@@ -124,6 +128,32 @@ def test_contact_form_errors_and_confirmation_meet_wcag_22_aa(tab):
     with tab.page.expect_navigation():
         tab.page.get_by_role("button", name="Send message").click()
     assert tab.page.get_by_role("heading", level=1).inner_text() == "Your message has been sent"
+    assert_accessible(tab)
+
+
+@pytest.fixture
+def updates():
+    """Two major changes to the first shipped part and one to its guide, removed afterwards."""
+    part = GuidePart.objects.published().select_related("guide").order_by("pk").first()
+    notes = [
+        record_change(part, major=True, note="Added a section on funding routes"),
+        record_change(part, major=True, note="Rewrote the opening", at=timezone.now()),
+        record_change(part.guide, major=True, note="Reordered the parts"),
+    ]
+    yield part
+    ChangeNote.objects.filter(pk__in=[note.pk for note in notes]).delete()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_pages_with_updates_meet_wcag_22_aa_with_the_list_open(new_tab, updates, width):
+    tab = new_tab(viewport={"width": width, "height": 800})
+    for path in [updates.get_absolute_url(), updates.guide.get_absolute_url()]:
+        assert tab.open(path).status == 200
+        tab.page.get_by_text("See all updates").click()
+        assert tab.page.get_by_text("Added a section on funding routes").is_visible()
+        assert_accessible(tab)
+    assert tab.open("/whats-new/").status == 200
+    assert tab.page.get_by_role("link", name=updates.title).count() == 2
     assert_accessible(tab)
 
 
