@@ -6,8 +6,10 @@ region, start year and duration, funding, public involvement, and `Theme`s.
 It links to the guide parts it illustrates; those parts list it back.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from embedded.models import PlainText, Publishable
@@ -120,6 +122,38 @@ class CaseStudy(Publishable):
 
     def get_absolute_url(self):
         return reverse("casestudies:detail", args=[self.slug])
+
+    # Sense checks on the facts an editor types: years and durations a real scheme could have.
+    EARLIEST_YEAR = 1990
+    LONGEST_MONTHS = 240
+    FIRST_ICB_YEAR = 2022  # integrated care boards exist from 1 July 2022
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        next_year = timezone.localdate().year + 1
+        if self.start_year is not None and not self.EARLIEST_YEAR <= self.start_year <= next_year:
+            errors["start_year"] = (
+                f"Enter the year the role began, between {self.EARLIEST_YEAR} and {next_year}."
+            )
+        elif (
+            self.setting == self.Setting.INTEGRATED_CARE_BOARD
+            and self.start_year is not None
+            and self.start_year < self.FIRST_ICB_YEAR
+        ):
+            errors["start_year"] = (
+                "Integrated care boards exist from 1 July 2022, so a role in one cannot have "
+                "begun earlier (before then, England had clinical commissioning groups)."
+            )
+        if (
+            self.duration_months is not None
+            and not 1 <= self.duration_months <= self.LONGEST_MONTHS
+        ):
+            errors["duration_months"] = (
+                f"Enter how many months it ran, from 1 to {self.LONGEST_MONTHS} (20 years)."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def lessons(self):

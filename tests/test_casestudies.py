@@ -2,16 +2,19 @@
 
 import datetime
 import re
+import shutil
 from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 
 from casestudies.models import CaseStudy, Theme
+from embedded.content import ContentError, load
 from tests.factories import make_case_study, make_guide, make_part
 
 pytestmark = pytest.mark.django_db
@@ -790,3 +793,62 @@ def test_a_case_study_with_nothing_in_common_has_no_similar_section(client, stud
     html = client.get("/case-studies/delta/").content.decode()
     assert similar_section(html) == []
     assert "Similar case studies" not in html
+
+
+# Sense checks on the facts an editor types
+
+
+@pytest.mark.parametrize(
+    ("facts", "field", "message"),
+    [
+        ({"start_year": 1066}, "start_year", "between 1990 and"),
+        ({"start_year": timezone.localdate().year + 5}, "start_year", "between 1990 and"),
+        ({"duration_months": 0}, "duration_months", "from 1 to 240"),
+        ({"duration_months": 600}, "duration_months", "from 1 to 240"),
+        (
+            {"setting": "integrated-care-board", "start_year": 2020},
+            "start_year",
+            "Integrated care boards exist from 1 July 2022",
+        ),
+    ],
+)
+def test_a_year_or_duration_no_scheme_could_have_is_refused_with_the_reason(facts, field, message):
+    study = make_case_study("sense")
+    for name, value in facts.items():
+        setattr(study, name, value)
+    with pytest.raises(ValidationError) as error:
+        study.full_clean()
+    assert message in " ".join(error.value.message_dict[field])
+
+
+def test_the_admin_form_explains_a_year_before_integrated_care_boards_and_keeps_the_rest(
+    admin_client,
+):
+    study = make_case_study("sense", setting="integrated-care-board", start_year=2023)
+    url = f"/admin/casestudies/casestudy/{study.pk}/change/"
+    data = {
+        "_save": "Save draft",
+        **{name: getattr(study, name) for name in ["title", "slug", "summary", "body"]},
+        **{name: getattr(study, name) for name in ["setting", "embedding_model", "region"]},
+        **{name: getattr(study, name) for name in ["funding", "public_involvement"]},
+        "duration_months": study.duration_months,
+        "key_lessons": study.key_lessons,
+        "last_reviewed": study.last_reviewed.strftime("%d/%m/%Y"),
+        "next_review_due": study.next_review_due.strftime("%d/%m/%Y"),
+        "start_year": "2019",
+        "outcome": "A new outcome.",
+    }
+    html = admin_client.post(url, data).content.decode()
+    assert "Integrated care boards exist from 1 July 2022" in html
+    assert 'value="A new outcome."' in html  # what was typed is kept
+    study.refresh_from_db()
+    assert (study.start_year, study.outcome) == (2023, "It went well.")
+
+
+def test_the_loader_names_the_file_of_a_case_study_with_an_impossible_year(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(Path(settings.BASE_DIR) / "tests" / "sample_content", content)
+    study = content / "casestudies" / "sample-study.md"
+    study.write_text(study.read_text().replace("start_year: 2020", "start_year: 1890"))
+    with pytest.raises(ContentError, match=r"casestudies/sample-study.md.*between 1990 and"):
+        load(content)
