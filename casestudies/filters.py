@@ -29,7 +29,6 @@ MAX_QUERY_FIELDS = 100
 # How some values read as a checkbox under their facet's legend, where the model's
 # label (written for "Funded by: ..." on a case study) would not.
 CHECKBOX_LABELS = {
-    CaseStudy.Funding.JOINT: "The host and a university together",
     CaseStudy.Involvement.SCHEME: "In the scheme as a whole",
     CaseStudy.Involvement.NONE: "None yet",
 }

@@ -64,7 +64,7 @@ class CaseStudy(Publishable):
         HOST = "host-organisation", "The host organisation"
         UNIVERSITY = "university", "A university"
         RESEARCH_FUNDER = "research-funder", "A research funder"
-        JOINT = "joint", "Jointly"
+        JOINT = "joint", "The host and a university together"
         CHARITY = "charity", "A charity"
 
     class Involvement(models.TextChoices):
