@@ -11,7 +11,7 @@ class GlossaryTermKind(Kind):
     # Found by its term, other forms and summary, not by the other terms its definition
     # names (that would put it above the guidance on them); after the guidance.
     search = Searchable(
-        fields={"title": TITLE, "also_matches": TITLE, "summary": HEADING}, rank=0.5
+        fields={"title": TITLE, "also_matches": HEADING, "summary": HEADING}, rank=0.25
     )
     fields = {"also_matches": optional(text_list)}
 

@@ -67,6 +67,7 @@ QUESTION_WORDS = frozenset(
     would could might must may shall us let please need needs want wants know tell find
     get getting got go going way ways thing things someone something anyone anything
     really also like best good much many does anybody somebody whether possible able
+    actually exactly basically generally usually typically new
     """.split()  # noqa: SIM905
 )
 IGNORED = STOP_WORDS | QUESTION_WORDS
@@ -400,9 +401,14 @@ def suggestion(text, query, lexicon):
     the site uses.
     """
     corrected, sure = text, True
-    for term in query.terms:
-        word = term.word
-        if word is None or len(word) < 3 or not word.isalpha():
+    typed = [
+        word.lower()
+        for term in query.terms
+        if not term.quoted and len(term.forms) == 1
+        for word in term.forms[0].words
+    ]
+    for word in dict.fromkeys(typed):
+        if len(word) < 3 or not word.isalpha():
             continue
         found = lexicon.correction(word)
         if found is None:

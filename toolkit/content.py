@@ -61,7 +61,8 @@ class FrameworkKind(Kind):
 
 class DesignThemeKind(Kind):
     model = DesignTheme
-    search = Searchable(sections=True)
+    # A theme asks questions; the guidance on the same words answers them.
+    search = Searchable(sections=True, rank=0.8)
     folder = "framework"
     pattern = "[0-9]*.md"
     fields = {

@@ -1,7 +1,8 @@
 """Search on the shipped content: questions as readers type them find the page that answers.
 
 Each question is written the way a reader would ask it (whole questions, misspellings,
-abbreviations), with the page that answers it; that page must be in the top three.
+abbreviations), with the page that answers it (or the pages, where two answer it from
+two sides); that page must be in the top three.
 They run on SQLite and PostgreSQL alike.
 """
 
@@ -29,19 +30,28 @@ QUESTIONS = [
     ("person specification", ROLE),
     ("embeded researcher job decription", ROLE),
     ("how do I become an embedded researcher", RESEARCHERS + "finding-or-creating-a-role/"),
-    ("what does an embedded researcher actually do", RESEARCHERS + "what-the-role-is-like/"),
+    (
+        "what does an embedded researcher actually do",
+        {RESEARCHERS + "what-the-role-is-like/", NHS + "what-embedded-research-is/"},
+    ),
     ("honorary contract", NHS + "recruiting-employing-and-hosting/"),
     ("do they need a letter of access", NHS + "recruiting-employing-and-hosting/"),
     ("what is a research passport", NHS + "approvals-ethics-and-data/"),
     ("do we need ethics approval for a service evaluation", NHS + "approvals-ethics-and-data/"),
     ("is it research or audit", NHS + "approvals-ethics-and-data/"),
     ("HRA approval before I start", RESEARCHERS + "approvals-ethics-and-data/"),
-    ("can we pay public contributors", PUBLIC + "ways-to-involve-people/"),
+    (
+        "can we pay public contributors",
+        {PUBLIC + "ways-to-involve-people/", NHS + "funding-and-costs/"},  # paying; budgeting
+    ),
     ("will I get paid for taking part", PUBLIC + "getting-involved/"),
     ("will payment affect my benefits", PUBLIC + "getting-involved/"),
     ("reimbursing patients travel expenses", PUBLIC + "ways-to-involve-people/"),
     ("how do we find a university partner", NHS + "working-with-an-academic-partner/"),
-    ("who owns the intellectual property", NHS + "priorities-data-and-independence/"),
+    (
+        "who owns the intellectual property",
+        {NHS + "priorities-data-and-independence/", NHS + "working-with-an-academic-partner/"},
+    ),
     ("what if the findings are unwelcome", NHS + "priorities-data-and-independence/"),
     ("is embedded research right for us", NHS + "is-it-right-for-you/"),
     ("line management and supervision", NHS + "recruiting-employing-and-hosting/"),
@@ -62,6 +72,7 @@ QUESTIONS = [
 
 @pytest.mark.parametrize(("question", "answer"), QUESTIONS)
 def test_a_reader_question_finds_its_answer_in_the_top_three(question, answer):
+    answers = answer if isinstance(answer, set) else {answer}
     results = search(question)
     top = [result.page_url for result in results[0:3]]
-    assert answer in top, f"{question!r}: {top}"
+    assert answers & set(top), f"{question!r}: {top}"
