@@ -790,9 +790,9 @@ def search(query, kind=None, exact=False):
     if urls := known.best_bets.get(normalised(text)):
         results.best_bets = _best_bets(urls, results.now)
     results.counts = results.count(results.query)
-    if results.total < FEW_RESULTS and not exact:
+    if results.total < FEW_RESULTS:
         corrected, sure = suggestion(text, results.query, known)
-        if corrected and sure and not results.total:
+        if corrected and sure and not results.total and not exact:
             query = parse(corrected, known.synonyms)
             if counts := results.count(query):
                 results.query, results.counts, results.searched_for = query, counts, corrected

@@ -30,7 +30,8 @@ from django.dispatch import receiver
 from django.utils.text import capfirst
 
 from embedded.content import BODY, registry
-from embedded.models import Publishable, SearchEntry
+from embedded.caching import bump_content_version
+from embedded.models import BestBet, Publishable, SearchEntry
 from embedded.signals import in_bulk_change
 
 # Marks where a highlight starts and stops in snippets the database makes. They
@@ -319,6 +320,14 @@ def tags_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     )
     for item in items:
         index(item)
+
+
+@receiver(post_save, sender=BestBet, dispatch_uid="search_best_bet_saved")
+@receiver(post_delete, sender=BestBet, dispatch_uid="search_best_bet_deleted")
+def best_bet_changed(sender, raw=False, **kwargs):
+    """A pinned page shows at once: search reads best bets once per content version."""
+    if not raw:
+        bump_content_version()
 
 
 @receiver(post_migrate, dispatch_uid="search_index_after_migrate")
