@@ -29,8 +29,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.dispatch import receiver
 from django.utils.text import capfirst
 
-from embedded.content import BODY, registry
 from embedded.caching import bump_content_version
+from embedded.content import BODY, registry
 from embedded.models import BestBet, Publishable, SearchEntry
 from embedded.signals import in_bulk_change
 

@@ -83,10 +83,16 @@ def test_a_query_is_cleaned_of_control_characters_and_cut_to_the_limit():
 # Finding the right thing.
 
 
-def test_a_title_match_outranks_a_body_match():
-    body = "Notes on wildlife. " * 20 + "We saw a quokka, then another quokka, then a third quokka."
-    in_body = make_page(slug="wildlife-notes", title="Wildlife notes", body=body)
-    in_title = make_page(slug="quokka-care", title="Quokka care", body="Feeding and shelter.")
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [("Quokka care", "Feeding and shelter."), ("Care", "Intro.\n\n## Quokka care\n\nFeeding.")],
+)
+def test_a_title_or_heading_match_outranks_a_body_match(title, body):
+    notes = (
+        "Notes on wildlife. " * 20 + "We saw a quokka, then another quokka, then a third quokka."
+    )
+    in_body = make_page(slug="wildlife-notes", title="Wildlife notes", body=notes)
+    in_title = make_page(slug="quokka-care", title=title, body=body)
     assert urls("quokka") == [in_title.get_absolute_url(), in_body.get_absolute_url()]
 
 
