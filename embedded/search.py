@@ -44,6 +44,9 @@ from embedded.models import BestBet, GlossaryTerm, SearchEntry, SynonymGroup
 from embedded.search_index import HIGHLIGHT_START, HIGHLIGHT_STOP, indexed_models
 
 MAX_QUERY_LENGTH = 200
+COUNT_LIMIT = 500  # results counted, at most: "more than 500"
+CANDIDATES = 100  # pages ranked for one page of results, of each of two sets (PostgreSQL)
+HEADLINE_TEXT = 4000  # characters of a page without sections that its snippet comes from
 MAX_FORMS = 12  # of one word's synonyms searched for
 FEW_RESULTS = 3  # fewer than this, and a better spelling is looked for
 
@@ -352,11 +355,29 @@ def _merged(groups):
         merged.append((keys, forms))
     synonyms = {}
     for keys, forms in merged:
-        unique = tuple(dict.fromkeys(forms, None))
-        unique = tuple({form.text.lower(): form for form in unique}.values())[:MAX_FORMS]
+        unique = tuple(_fewest(forms))[:MAX_FORMS]
         if len(unique) > 1:
             synonyms.update(dict.fromkeys(keys, unique))
     return synonyms
+
+
+def _fewest(forms):
+    """The forms that find everything all of them find: a plural, or a phrase with another
+    form in it ("patient and public involvement" has "public involvement"), adds nothing."""
+
+    def singular(form):
+        return tuple(word.lower().removesuffix("s") for word in key_words(form.text))
+
+    kept = {}
+    for form in sorted(forms, key=lambda form: len(singular(form))):
+        words = singular(form)
+        if not any(_contains(words, shorter) for shorter in kept):
+            kept[words] = form
+    return kept.values()
+
+
+def _contains(words, part):
+    return any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
 
 
 def _one_letter_out(word):
@@ -464,35 +485,50 @@ class PostgreSQLSearch:
     # (title); its 1 divides by 1 + log(length), so a long part does not win by length
     # alone. Each page's rank is then scaled by its kind's (unless a citation is sought).
     WEIGHTS = "'{0.1, 0.1, 0.4, 1.0}'"
+    # Counted up to COUNT_LIMIT: beyond that, readers are told "more than".
     COUNTS = """
-        SELECT e.kind, COUNT(*)
-        FROM embedded_searchentry e, (SELECT {q} AS q) AS query
-        WHERE e.search_vector @@ query.q AND e.published_at <= %s AND e.anchor = '' {filters}
-        GROUP BY e.kind
+        SELECT kind, COUNT(*) FROM (
+            SELECT e.kind
+            FROM embedded_searchentry e
+            WHERE e.search_vector @@ {q} AND e.published_at <= %s AND e.anchor = '' {filters}
+            LIMIT %s
+        ) AS matching
+        GROUP BY kind
     """
     # The best section of each page on the page of results is the one most like the
     # words sought (any of them); the snippet is from it, or else from the whole page.
+    # The queries are written out where they are used, not in a CTE: PostgreSQL folds
+    # them to constants at planning, and so uses the GIN index.
     PAGE = """
-        WITH query AS (SELECT {q} AS q, {hq} AS hq)
         SELECT page.title, page.kind, page.url, page.summary, page.parent_title,
                best.url, best.title,
-               ts_headline('english', coalesce(best.body, page.body), query.hq, %s)
+               ts_headline('english', coalesce(best.body, left(page.body, %s)), {hq}, %s)
         FROM (
             SELECT e.id, e.page_key, e.title, e.kind, e.url, e.summary, e.parent_title, e.body,
-                   ts_rank_cd({weights}, e.search_vector, query.q, 1)
+                   ts_rank_cd({weights}, e.search_vector, {q}, 1)
                    * CASE WHEN %s THEN 1.0 ELSE e.rank END AS score
-            FROM embedded_searchentry e, query
-            WHERE e.search_vector @@ query.q AND e.published_at <= %s AND e.anchor = ''
-                  {filters}
+            FROM embedded_searchentry e
+            WHERE e.id IN (
+                (
+                    SELECT h.id FROM embedded_searchentry h
+                    WHERE h.head_vector @@ {q} AND h.published_at <= %s AND h.anchor = ''
+                          {filters_h}
+                    LIMIT %s
+                ) UNION (
+                    SELECT b.id FROM embedded_searchentry b
+                    WHERE b.search_vector @@ {q} AND b.published_at <= %s AND b.anchor = ''
+                          {filters_b}
+                    LIMIT %s
+                )
+            ) {recheck}
             ORDER BY score DESC, e.title, e.id
             LIMIT %s OFFSET %s
         ) AS page
-        CROSS JOIN query
         LEFT JOIN LATERAL (
             SELECT s.url, s.title, s.body
             FROM embedded_searchentry s
-            WHERE s.page_key = page.page_key AND s.anchor <> '' AND s.search_vector @@ query.hq
-            ORDER BY ts_rank_cd({weights}, s.search_vector, query.hq, 1) DESC, s.id
+            WHERE s.page_key = page.page_key AND s.anchor <> '' AND s.search_vector @@ {hq}
+            ORDER BY ts_rank_cd({weights}, s.search_vector, {hq}, 1) DESC, s.id
             LIMIT 1
         ) AS best ON true
         ORDER BY page.score DESC, page.title, page.id
@@ -503,17 +539,33 @@ class PostgreSQLSearch:
         filters, filter_params = ask.filters()
         sql = self.COUNTS.format(q=q, filters=filters)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*q_params, ask.now, *filter_params])
+            cursor.execute(sql, [*q_params, ask.now, *filter_params, COUNT_LIMIT])
             return dict(cursor.fetchall())
 
     def page(self, ask, offset, limit):
+        """One page of results, ranked among a bounded set of candidates: every page
+        that matches in its title, summary or headings (up to CANDIDATES), and the
+        first CANDIDATES that match anywhere, so a word on every page stays cheap."""
         q, q_params = ask.query.tsquery()
         hq, hq_params = ask.query.highlights().tsquery()
         filters, filter_params = ask.filters()
-        sql = self.PAGE.format(q=q, hq=hq, filters=filters, weights=self.WEIGHTS)
-        params = [*q_params, *hq_params, self.HEADLINE, ask.citation, ask.now, *filter_params]
+        excluding = any(alternative.excluded for alternative in ask.query.alternatives)
+        sql = self.PAGE.format(
+            q=q,
+            hq=hq,
+            weights=self.WEIGHTS,
+            filters_h=ask.filters("h")[0],
+            filters_b=ask.filters("b")[0],
+            # The title and headings alone cannot say that a word left out is absent.
+            recheck=f"AND e.search_vector @@ {q}" if excluding else "",
+        )
+        candidates = max(CANDIDATES, offset + limit)
+        params = [HEADLINE_TEXT, *hq_params, self.HEADLINE, *q_params, ask.citation]
+        params += [*q_params, ask.now, *filter_params, candidates]
+        params += [*q_params, ask.now, *filter_params, candidates]
+        params += [*(q_params if excluding else []), limit, offset, *hq_params, *hq_params]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset])
+            cursor.execute(sql, params)
             return [Row(*row) for row in cursor.fetchall()]
 
 
