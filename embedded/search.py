@@ -44,7 +44,7 @@ from embedded.models import BestBet, GlossaryTerm, SearchEntry, SynonymGroup
 from embedded.search_index import HIGHLIGHT_START, HIGHLIGHT_STOP, indexed_models
 
 MAX_QUERY_LENGTH = 200
-COUNT_LIMIT = 500  # results counted, at most: "more than 500"
+COUNT_LIMIT = 500  # results counted, at most: past it, "more than 500"
 CANDIDATES = 100  # pages ranked for one page of results, of each of two sets (PostgreSQL)
 HEADLINE_TEXT = 4000  # characters of a page without sections that its snippet comes from
 MAX_FORMS = 12  # of one word's synonyms searched for
@@ -539,7 +539,7 @@ class PostgreSQLSearch:
         filters, filter_params = ask.filters()
         sql = self.COUNTS.format(q=q, filters=filters)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*q_params, ask.now, *filter_params, COUNT_LIMIT])
+            cursor.execute(sql, [*q_params, ask.now, *filter_params, COUNT_LIMIT + 1])
             return dict(cursor.fetchall())
 
     def page(self, ask, offset, limit):
@@ -575,12 +575,15 @@ class SQLiteSearch:
     BM25 = "bm25(embedded_searchentry_fts, 10.0, 4.0, 4.0, 1.0)"
     SNIPPET = "snippet(embedded_searchentry_fts, 3, %s, %s, '…', 30)"
     COUNTS = """
-        SELECT e.kind, COUNT(*)
-        FROM embedded_searchentry_fts
-        JOIN embedded_searchentry e ON e.id = embedded_searchentry_fts.rowid
-        WHERE embedded_searchentry_fts MATCH %s AND e.published_at <= %s AND e.anchor = ''
-              {filters}
-        GROUP BY e.kind
+        SELECT kind, COUNT(*) FROM (
+            SELECT e.kind
+            FROM embedded_searchentry_fts
+            JOIN embedded_searchentry e ON e.id = embedded_searchentry_fts.rowid
+            WHERE embedded_searchentry_fts MATCH %s AND e.published_at <= %s AND e.anchor = ''
+                  {filters}
+            LIMIT %s
+        )
+        GROUP BY kind
     """
     PAGE = """
         WITH page AS (
@@ -616,7 +619,7 @@ class SQLiteSearch:
         with connection.cursor() as cursor:
             cursor.execute(
                 self.COUNTS.format(filters=filters),
-                [ask.query.fts5(), _as_stored(ask.now), *filter_params],
+                [ask.query.fts5(), _as_stored(ask.now), *filter_params, COUNT_LIMIT + 1],
             )
             return dict(cursor.fetchall())
 
@@ -743,6 +746,15 @@ class SearchResults:
     @property
     def total(self):
         return sum(self.counts.values())
+
+    @property
+    def at_least(self):
+        """Whether there are more results than were counted."""
+        return self.total > COUNT_LIMIT
+
+    @property
+    def count_limit(self):
+        return COUNT_LIMIT
 
     @property
     def pinned(self):

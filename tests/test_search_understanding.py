@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from embedded import search as search_module
 from embedded.models import BestBet, SearchEntry, SynonymGroup
 from embedded.search import edits, lexicon, parse, search
 from tests.factories import make_guide, make_page, make_part, publishable
@@ -113,6 +114,12 @@ def test_a_suggestion_is_only_looked_for_when_results_are_few(django_assert_max_
     with django_assert_max_num_queries(1):  # the counts and nothing else: no vocabulary
         results = search("research")
     assert results.did_you_mean == "" and len(results) > 3
+
+
+def test_past_the_count_limit_the_page_says_more_than(client, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 3)
+    html = client.get("/search/", {"q": "research"}).content.decode()
+    assert "More than 3 results for ‘research’" in html
 
 
 # Partial matches.

@@ -17,8 +17,7 @@ POSTGRESQL = [
         || setweight(to_tsvector('english', coalesce(headings, '')), 'B')
     ) STORED
     """,
-    "CREATE INDEX embedded_searchentry_head_vector ON embedded_searchentry "
-    "USING GIN (head_vector)",
+    "CREATE INDEX embedded_searchentry_head_vector ON embedded_searchentry USING GIN (head_vector)",
 ]
 POSTGRESQL_REVERSE = [
     "DROP INDEX IF EXISTS embedded_searchentry_head_vector",
