@@ -92,10 +92,13 @@ class _TextExtractor(HTMLParser):
             self.sections[-1].parts.append(" ")
 
     def handle_data(self, data):
-        if not (self.in_anchor or self.in_hidden):
+        if self.in_anchor or self.in_hidden:
+            return
+        # A heading is its section's title (and a page's headings), not part of its text.
+        if self.in_heading:
+            self.sections[-1].heading.append(data)
+        else:
             self.sections[-1].parts.append(data)
-            if self.in_heading:
-                self.sections[-1].heading.append(data)
 
 
 def plain_text(value):
@@ -109,7 +112,9 @@ def plain_text(value):
 
 
 def sections_of(html):
-    """[(anchor, heading, text)] of the rendered body: first the introduction, anchor ""."""
+    """[(anchor, heading, text)] of the rendered body: first the introduction, anchor "".
+
+    (A heading without an id is kept as text of the section it is in.)"""
     extractor = _TextExtractor()
     extractor.feed(html)
     extractor.close()
