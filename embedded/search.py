@@ -145,7 +145,9 @@ class Term:
     def fts5(self):
         if len(self.forms) == 1:
             return self.forms[0].fts5()
-        return "(" + " OR ".join(form.fts5() for form in self.forms) + ")"
+        # The form typed comes first, and twice: bm25 then ranks it over its synonyms.
+        forms = [self.forms[0], *self.forms]
+        return "(" + " OR ".join(form.fts5() for form in forms) + ")"
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,11 @@ class Query:
             return Query()
         only = self.alternatives[0]
         return Query(tuple(Alternative((term,), only.excluded) for term in only.required))
+
+    def typed(self):
+        """Any of the words and phrases as typed, without their synonyms."""
+        forms = dict.fromkeys(term.forms[0] for term in self.terms)
+        return Query((Alternative((Term(tuple(forms)),)),)) if forms else Query()
 
     def highlights(self):
         """Every form of every term sought, any of which a snippet or section should show."""
@@ -262,10 +269,10 @@ def _with_synonyms(terms, synonyms):
     while index < len(terms):
         for size in range(min(longest, len(terms) - index), 0, -1):
             run = terms[index : index + size]
-            if all(term.word for term in run) and (
-                forms := synonyms.get(tuple(term.word for term in run))
-            ):
-                result.append(Term(forms))
+            key = tuple(term.word for term in run)
+            if all(key) and (forms := synonyms.get(key)):
+                typed = forms[0].get(key) or Words(tuple(w for t in run for w in t.forms[0].words))
+                result.append(Term((typed, *(form for form in forms[1] if form != typed))))
                 index += size
                 break
         else:
@@ -342,7 +349,10 @@ class Lexicon:
 
 
 def _merged(groups):
-    """{key words: forms}: groups that share a form are one group."""
+    """{key words: ({key words: form as written}, forms)}: groups sharing a form are one.
+
+    A run of words the reader typed that is a key is searched for as written, then
+    as each of the group's forms."""
     merged = []  # [(set of keys, list of forms)]
     for terms in groups:
         forms = [Words(tuple(WORD.findall(t))) for t in terms if key_words(t)]
@@ -357,7 +367,8 @@ def _merged(groups):
     for keys, forms in merged:
         unique = tuple(_fewest(forms))[:MAX_FORMS]
         if len(unique) > 1:
-            synonyms.update(dict.fromkeys(keys, unique))
+            as_written = {key_words(form.text): form for form in reversed(forms)}
+            synonyms.update(dict.fromkeys(keys, (as_written, unique)))
     return synonyms
 
 
@@ -485,6 +496,8 @@ class PostgreSQLSearch:
     # (title); its 1 divides by 1 + log(length), so a long part does not win by length
     # alone. Each page's rank is then scaled by its kind's (unless a citation is sought).
     WEIGHTS = "'{0.1, 0.1, 0.4, 1.0}'"
+    # What a title or heading with the words as typed (not only a synonym) adds.
+    TYPED = 0.1
     # Counted up to COUNT_LIMIT: beyond that, readers are told "more than".
     COUNTS = """
         SELECT kind, COUNT(*) FROM (
@@ -505,7 +518,8 @@ class PostgreSQLSearch:
                ts_headline('english', coalesce(best.body, left(page.body, %s)), {hq}, %s)
         FROM (
             SELECT e.id, e.page_key, e.title, e.kind, e.url, e.summary, e.parent_title, e.body,
-                   ts_rank_cd({weights}, e.search_vector, {q}, 1)
+                   (ts_rank_cd({weights}, e.search_vector, {q}, 1)
+                    + %s * ts_rank_cd({weights}, e.head_vector, {tq}, 1))
                    * CASE WHEN %s THEN 1.0 ELSE e.rank END AS score
             FROM embedded_searchentry e
             WHERE e.id IN (
@@ -548,11 +562,13 @@ class PostgreSQLSearch:
         first CANDIDATES that match anywhere, so a word on every page stays cheap."""
         q, q_params = ask.query.tsquery()
         hq, hq_params = ask.query.highlights().tsquery()
+        tq, tq_params = ask.query.typed().tsquery()
         filters, filter_params = ask.filters()
         excluding = any(alternative.excluded for alternative in ask.query.alternatives)
         sql = self.PAGE.format(
             q=q,
             hq=hq,
+            tq=tq,
             weights=self.WEIGHTS,
             filters_h=ask.filters("h")[0],
             filters_b=ask.filters("b")[0],
@@ -560,7 +576,8 @@ class PostgreSQLSearch:
             recheck=f"AND e.search_vector @@ {q}" if excluding else "",
         )
         candidates = max(CANDIDATES, offset + limit)
-        params = [HEADLINE_TEXT, *hq_params, self.HEADLINE, *q_params, ask.citation]
+        params = [HEADLINE_TEXT, *hq_params, self.HEADLINE, *q_params, self.TYPED]
+        params += [*tq_params, ask.citation]
         params += [*q_params, ask.now, *filter_params, candidates]
         params += [*q_params, ask.now, *filter_params, candidates]
         params += [*(q_params if excluding else []), limit, offset, *hq_params, *hq_params]

@@ -72,6 +72,16 @@ def test_a_shipped_synonym_group_widens_a_run_of_words_to_every_form():
     assert parse('"researcher in residence"', synonyms).fts5() == '("researcher in residence")'
 
 
+def test_the_words_as_typed_outrank_their_synonyms():
+    SynonymGroup.objects.create(
+        **publishable(slug="quokka", title="Quokka", summary="Quokka.", terms="quokka\nSetonix")
+    )
+    setonix = make_page(slug="setonix", title="Setonix facts", body="Facts.")
+    quokka = make_page(slug="quokka", title="Quokka facts", body="Facts.")
+    assert urls("setonix facts") == [setonix.get_absolute_url(), quokka.get_absolute_url()]
+    assert urls("quokka facts") == [quokka.get_absolute_url(), setonix.get_absolute_url()]
+
+
 # Spelling.
 
 
