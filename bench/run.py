@@ -15,7 +15,10 @@ BENCH_RUNS (3) rounds, and reports each page's median round: requests per
 second, p50 and p99 latency, and the ratio to the bare view measured in the
 same rounds. Absolute numbers on a shared machine swing from day to day; the
 ratio is the figure to compare. The guide part's bytes are also served as a
-static file through whitenoise, the floor for any Python answer. Then 50
+static file through whitenoise, the floor for any Python answer. Then the
+shipped nginx configuration (deploy/nginx/) goes in front of the site, as
+compose.yaml runs it, and a cached guide part through it is compared with the
+same nginx serving the same bytes from disk over the same TLS. Then 50
 connections are held for 30 seconds to check for errors, a guide part is
 weighed, and bench/search.py times search. Results are printed and written to
 bench-results/latest.md.
@@ -27,8 +30,10 @@ import gzip
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import urllib.request
 from pathlib import Path
@@ -37,6 +42,9 @@ import psycopg
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.servers import NGINX, nginx_in_front_of  # noqa: E402  (the tests' own edge runner)
+
 ADMIN_URL = os.environ.get(
     "BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
@@ -117,6 +125,10 @@ class Server:
         self.process.wait()
 
 
+def without_address(page, server):
+    return page.replace(server.base.removeprefix("http://").encode(), b"")
+
+
 def wrk(url, connections=16, seconds=DURATION):
     result = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
@@ -182,6 +194,56 @@ def table(title, results, bare):
     return lines
 
 
+def measure_edge(site):
+    """The guide part through the shipped nginx configuration (a cache HIT after the first
+    request) against the same nginx serving the same bytes as a file, both over TLS."""
+    if not Path(NGINX).exists():
+        print("nginx is not installed (apt-get install nginx-light): no edge figures")
+        return {}
+    folder = Path(tempfile.mkdtemp(prefix="embedded-bench-edge-"))
+    (folder / "files").mkdir()
+    try:
+        with nginx_in_front_of(site.base, folder, static_root=folder / "files") as edge:
+            trusted = ssl.create_default_context(cafile=folder / "cert.pem")
+            trusted.check_hostname = False  # the throwaway certificate names localhost
+
+            def fetch(url):
+                with urllib.request.urlopen(url, context=trusted, timeout=30) as answer:
+                    return answer.read(), answer.headers["X-Cache-Status"]
+
+            page, _ = fetch(edge.base + PART)
+            if fetch(edge.base + PART) != (page, "HIT"):
+                raise SystemExit("The edge did not answer the guide part from its cache.")
+            (folder / "files" / "page.html").write_bytes(page)
+            if fetch(edge.static_base + "/page.html") != (page, None):
+                raise SystemExit("nginx did not serve the guide part's bytes as a file.")
+            return measure(
+                {
+                    "guide part through the edge (nginx cache)": edge.base + PART,
+                    "baseline: nginx serving the same bytes as a file": edge.static_base
+                    + "/page.html",
+                }
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def edge_table(results):
+    if not results:
+        return []
+    static = results["baseline: nginx serving the same bytes as a file"]["rps"]
+    lines = [
+        "| through nginx | requests/s | p50 ms | p99 ms | vs static file |",
+        "|---|---|---|---|---|",
+    ]
+    for name, result in results.items():
+        lines.append(
+            f"| {name} | {result['rps']:,.0f} | {result['p50']:.2f} | {result['p99']:.2f} "
+            f"| {result['rps'] / static:.2f} |"
+        )
+    return ["", *lines]
+
+
 def main():
     if shutil.which("wrk") is None:
         raise SystemExit("make bench needs wrk, the HTTP load generator: apt-get install wrk")
@@ -203,8 +265,11 @@ def main():
         )
         bare = Server(bare_env, ready=BARE_VIEW)
         servers.append(bare)
-        if not site.fetch(PART) == bare.fetch(BARE_VIEW) == page:
+        if bare.fetch(BARE_VIEW) != page:
             raise SystemExit("The bare view does not return the guide part's bytes.")
+        # A page prints its own address (links are absolute for print): compare without it.
+        if without_address(site.fetch(PART), site) != without_address(page, uncached):
+            raise SystemExit("The site and the uncached site return different guide parts.")
         for path in PAGES.values():
             site.fetch(path)  # cached, as readers would find them
         cached = measure(
@@ -215,6 +280,7 @@ def main():
             }
         )
         rendered = measure({name: uncached.base + path for name, path in PAGES.items()})
+        edge = measure_edge(site)
         load = wrk(site.base + PART, connections=50, seconds=30)
     finally:
         for server in servers:
@@ -236,6 +302,7 @@ def main():
         *table("page (cached)", cached, bare_rps),
         "",
         *table("page (rendered every time)", rendered, bare_rps),
+        *edge_table(edge),
         "",
         f"Load test, 50 connections for 30 s on a cached guide part: {load['requests']:,} "
         f"requests, {load['rps']:,.0f}/s, p99 {load['p99']:.2f} ms, {load['errors']} error "

@@ -33,11 +33,17 @@ class CaseStudy(Publishable):
         COMMUNITY_PRIMARY_CARE = "community-primary-care", "Community or primary care"
         INTEGRATED_CARE_BOARD = "integrated-care-board", "Integrated care board"
         LOCAL_AUTHORITY = "local-authority-public-health", "Local authority public health"
+        # Outside England the NHS is not organised in trusts and integrated care boards.
+        HEALTH_BOARD = "health-board", "Health board (Scotland or Wales)"
+        HSC_TRUST = "hsc-trust", "Health and social care trust (Northern Ireland)"
 
     class EmbeddingModel(models.TextChoices):
         RESEARCHER_IN_RESIDENCE = "researcher-in-residence", "Researcher in residence"
         EMBEDDED_TEAM = "embedded-team", "Embedded research or evaluation team"
-        JOINT_POST = "joint-post", "Joint or clinical-academic post"
+        # A joint post splits one job between two employers; a clinical-academic post
+        # combines clinical work and research. A post can be both: choose what it is for.
+        JOINT_POST = "joint-post", "Joint post"
+        CLINICAL_ACADEMIC_POST = "clinical-academic-post", "Clinical-academic post"
         RESEARCH_PRACTITIONER = "research-practitioner", "Research practitioner"
 
     class Region(models.TextChoices):
@@ -71,7 +77,10 @@ class CaseStudy(Publishable):
         "model of embedding",
         max_length=40,
         choices=EmbeddingModel.choices,
-        help_text="Which of the common models it followed.",
+        help_text=(
+            "Which of the common models it followed. A joint post is split between two "
+            "employers; a clinical-academic post combines clinical work and research."
+        ),
     )
     region = models.CharField(
         max_length=40, choices=Region.choices, help_text="Where in the UK the role was based."

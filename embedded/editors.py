@@ -27,6 +27,8 @@ SITE_PERMISSIONS = [
     ("embedded", "view_redirect"),
     ("embedded", "view_feedback"),
     ("embedded", "delete_feedback"),
+    # Approving another editor's changes publishes them (see embedded.drafts).
+    ("embedded", "approve_draft"),
 ]
 
 

@@ -12,6 +12,8 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -150,6 +152,9 @@ class Publishable(PlainText):
         help_text="When it should next be checked. Leave empty for a year after the last review.",
     )
 
+    # An editor's unpublished changes, if any: the row itself stays the live version.
+    drafts = GenericRelation("embedded.Draft")
+
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
@@ -159,6 +164,7 @@ class Publishable(PlainText):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.tidy_line_endings()
         rendered = render(self.body)
         self.body_html, self.contents = rendered.html, rendered.contents
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -166,6 +172,14 @@ class Publishable(PlainText):
         if self.next_review_due is None:
             self.next_review_due = months_ahead(self.last_reviewed, settings.REVIEW_PERIOD_MONTHS)
         super().save(*args, **kwargs)
+
+    def tidy_line_endings(self):
+        """Stores text with \\n line endings, whatever the browser sent (\\r\\n from a form),
+        so an admin save followed by `export_content` changes only what the editor changed."""
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(field, models.TextField) and isinstance(value, str) and "\r" in value:
+                setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
 
     def check_text(self, field, value):
         super().check_text(field, value)
@@ -341,7 +355,7 @@ class SearchEntry(models.Model):
     has one row for the whole page (`anchor` empty) and, if its kind says so, one per
     section (`anchor` the heading's id, `title` the heading); both carry the page's key in
     `page_key`. The full-text index lives beside this table (migration
-    0008_search_sections_and_synonyms): on PostgreSQL a generated, GIN-indexed
+    0009_search_sections_synonyms_best_bets): on PostgreSQL a generated, GIN-indexed
     `search_vector` column (title weighted A, summary and headings B, body C); on SQLite an
     FTS5 table that triggers keep in step with this one. A later migration that alters
     this table on SQLite rebuilds it, and must then recreate those triggers.
@@ -396,6 +410,64 @@ class ContentVersion(models.Model):
         return self.token
 
 
+def _editor(help_text):
+    """A link to an editor's account that outlives the account."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
+class Draft(models.Model):
+    """An editor's unpublished changes to a published item, kept beside its live version.
+
+    The item's own row is always what readers see. Once an item has been published,
+    "Save draft" in the admin stores the edit form here, exactly as the editor posted
+    it (fields and owned rows), and leaves the row alone; "Publish" replays the form
+    through the admin, so the row, its owned rows, its history, the page cache and the
+    search index change together, as for any save. An item has at most one draft.
+    Items never published keep their work on the row itself, with status Draft.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    data = models.JSONField(
+        default=dict, help_text="The edit form as last saved: each field's name and values."
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    author = _editor("Who last saved the draft.")
+    submitted_by = _editor("Who submitted it for review.")
+    reviewer = _editor("Who approved it, or sent it back.")
+    comment = models.TextField(blank=True, help_text="The reviewer's comment, if sent back.")
+    base_version = models.CharField(
+        max_length=40, blank=True, help_text="The live version's stamp when the draft began."
+    )
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a scheduled draft replaces the live version."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_per_item")
+        ]
+        permissions = [("approve_draft", "Approve and publish changes")]
+
+    def __str__(self):
+        return f"{self.get_state_display()} of {self.item}"
+
+
 class SynonymGroup(Publishable):
     """Words readers use for one thing: a search for any of them finds what says any other.
 
@@ -417,6 +489,13 @@ class SynonymGroup(Publishable):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        """Where its effect shows: a search for its first term (the admin links there)."""
+        from urllib.parse import urlencode
+
+        terms = self.term_list()
+        return "/search/?" + urlencode({"q": terms[0] if terms else self.title})
 
     def public_paths(self):
         return []  # search uses it; it has no page of its own

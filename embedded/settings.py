@@ -255,6 +255,10 @@ MARKDOWN_MAX_LENGTH = int(os.environ.get("MARKDOWN_MAX_LENGTH", "20000"))
 # Review dates: "mark as reviewed" sets the next one this many months ahead.
 REVIEW_PERIOD_MONTHS = int(os.environ.get("REVIEW_PERIOD_MONTHS", "12"))
 
+# A second pair of eyes: an editor's changes go live once another editor approves them.
+# A team of one or two can let editors approve (publish) their own.
+EDITORIAL_SELF_APPROVAL = env_flag("EDITORIAL_SELF_APPROVAL")
+
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 
 # Security headers sent on every response.

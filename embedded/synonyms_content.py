@@ -8,6 +8,7 @@ class SynonymGroupKind(Kind):
     model = SynonymGroup
     folder = "synonyms"
     fields = {"terms": text_list}
+    has_pages = False  # no page of its own: not searched, not in the sitemap
 
     def apply(self, group, values, source):
         super().apply(group, values, source)

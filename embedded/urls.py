@@ -6,6 +6,7 @@ from django.urls import include, path
 from embedded import views
 from embedded.admin_views import export_content_zip
 from embedded.caching import public_page
+from embedded.image_library import image_library
 from embedded.markdown_views import image_upload_view, markdownify_view
 from embedded.sitemaps import ContentSitemap
 
@@ -42,6 +43,7 @@ urlpatterns = [
         admin.site.admin_view(export_content_zip),
         name="export_content_zip",
     ),
+    path("admin/images/", admin.site.admin_view(image_library), name="image_library"),
     path("admin/", admin.site.urls),
     path("media/<path:path>", views.media, name="media"),
     path("search/", views.search_page, name="search"),

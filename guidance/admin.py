@@ -16,6 +16,8 @@ class GuidePartInline(admin.TabularInline):
 
     model = GuidePart
     fields = ["order", "title", "slug", "status", "published_at", "next_review_due"]
+    # Publishing and unpublishing go through each item's own page (a review, a confirmation).
+    readonly_fields = ["status", "published_at"]
     ordering = ["order"]
     extra = 0
     show_change_link = True
@@ -55,23 +57,34 @@ class ProfileItemInline(admin.TabularInline):
 
 class ResponsibilityInline(ProfileItemInline):
     model = Responsibility
-    fields = ["order", "area", "text", "guide_part"]
+    fields = ["order", "area", "text", "guide_part", "guide_anchor"]
 
 
 class WorkingRelationshipInline(ProfileItemInline):
     model = WorkingRelationship
-    fields = ["order", "who", "how", "guide_part"]
+    fields = ["order", "who", "how", "guide_part", "guide_anchor"]
 
 
 class CompetencyInline(ProfileItemInline):
     model = Competency
-    fields = ["order", "kind", "requirement", "name", "description", "guide_part"]
+    fields = [
+        "order",
+        "section",
+        "requirement",
+        "name",
+        "description",
+        *Competency.ASSESSMENTS,
+        "guide_part",
+        "guide_anchor",
+        "glossary_term",
+    ]
 
 
 @admin.register(RoleProfile)
 class RoleProfileAdmin(PublishableAdmin):
     inlines = [ResponsibilityInline, WorkingRelationshipInline, CompetencyInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "purpose", "body"]}),
+        (None, {"fields": ["title", "slug", "job_title", "summary", "purpose", "body"]}),
+        ("For readers of the website", {"fields": ["source"]}),
         *PublishableAdmin.publishing_fieldsets,
     ]

@@ -14,6 +14,7 @@ from embedded.content import (
     text_list,
     text_set,
 )
+from embedded.models import GlossaryTerm
 from guidance.models import (
     Competency,
     Guide,
@@ -35,9 +36,34 @@ def find_part(path, source, key):
 
 def part_path(value):
     value = text(value)
-    if value.count("/") != 1:
+    if value.count("/") != 1 or "#" in value:
         raise FieldError(f"should be a guide part written guide/part, not {value!r}")
     return value
+
+
+def part_link(value):
+    """A guide part, and optionally the heading in it: `guide/part` or `guide/part#heading`."""
+    value = text(value)
+    path, _, anchor = value.partition("#")
+    if path.count("/") != 1 or (value.endswith("#") and not anchor):
+        raise FieldError(
+            f"should be a guide part written guide/part or guide/part#heading, not {value!r}"
+        )
+    return value
+
+
+def assessments(value):
+    """The ways a criterion is assessed, from `Competency.ASSESSMENTS`' labels, in lower case."""
+    known = {label.lower(): name for name, label in Competency.ASSESSMENTS.items()}
+    chosen = text_set(value)
+    for index, method in enumerate(chosen):
+        if method not in known:
+            raise FieldError(
+                f"item {index + 1} should be one of {', '.join(known)}, not {method!r}", at=(index,)
+            )
+    if not chosen:
+        raise FieldError("should name at least one way the criterion is assessed")
+    return {name: label.lower() in chosen for name, label in Competency.ASSESSMENTS.items()}
 
 
 def part_paths(value):
@@ -118,22 +144,50 @@ class RoleProfileKind(Kind):
         sections=True,
     )
     fields = {
+        "job_title": text,
         "purpose": text,
-        "responsibilities": records(area=text, items=text_list, guide_part=optional(part_path)),
-        "working_relationships": records(who=text, how=text, guide_part=optional(part_path)),
+        "source": optional(text),
+        "responsibilities": records(area=text, items=text_list, guide_part=optional(part_link)),
+        "working_relationships": records(who=text, how=text, guide_part=optional(part_link)),
         "competencies": records(
-            kind=choice(*Competency.Kind.values),
+            section=choice(*Competency.Section.values),
             requirement=choice(*Competency.Requirement.values),
             name=text,
             description=text,
-            guide_part=optional(part_path),
+            assessed_by=assessments,
+            guide_part=optional(part_link),
+            glossary_term=optional(text),
         ),
     }
 
+    def parse(self, source):
+        values = super().parse(source)
+        values.setdefault("source", "")
+        return values
+
     def after_save(self, profile, values, source):
         def part(entry, key):
-            path = entry.get("guide_part")
-            return find_part(path, source, key) if path else None
+            """The item's guide part and the heading in it, as model fields."""
+            path, _, anchor = (entry.get("guide_part") or "").partition("#")
+            if not path:
+                return {"guide_part": None, "guide_anchor": ""}
+            found = find_part(path, source, key)
+            if anchor and anchor not in {heading["id"] for heading in found.contents}:
+                raise source.error(
+                    f"{key!r} names the heading #{anchor} in {path!r}, which has no such heading",
+                    key,
+                )
+            return {"guide_part": found, "guide_anchor": anchor}
+
+        def term(entry):
+            slug = entry.get("glossary_term")
+            if not slug:
+                return None
+            found = GlossaryTerm.objects.filter(slug=slug).first()
+            if found is None:
+                raise source.error(f"'competencies' names the glossary term {slug!r}, "
+                                   "but there is no such term", "competencies")  # fmt: skip
+            return found
 
         def add(model, at, keys=None, **fields):
             item = model(profile=profile, **fields)
@@ -147,23 +201,29 @@ class RoleProfileKind(Kind):
                 order += 1
                 add(Responsibility, ("responsibilities", index), {"text": ("items", number)},
                     area=area["area"], text=item, order=order,
-                    guide_part=part(area, "responsibilities"))  # fmt: skip
+                    **part(area, "responsibilities"))  # fmt: skip
         profile.working_relationships.all().delete()
         for index, entry in enumerate(values["working_relationships"]):
             add(WorkingRelationship, ("working_relationships", index),
                 who=entry["who"], how=entry["how"], order=index + 1,
-                guide_part=part(entry, "working_relationships"))  # fmt: skip
+                **part(entry, "working_relationships"))  # fmt: skip
         profile.competencies.all().delete()
         for index, entry in enumerate(values["competencies"]):
             add(Competency, ("competencies", index),
-                kind=entry["kind"], requirement=entry["requirement"], name=entry["name"],
-                description=entry["description"], order=index + 1,
-                guide_part=part(entry, "competencies"))  # fmt: skip
+                section=entry["section"], requirement=entry["requirement"], name=entry["name"],
+                description=entry["description"], order=index + 1, **entry["assessed_by"],
+                glossary_term=term(entry), **part(entry, "competencies"))  # fmt: skip
 
     def own_front_matter(self, profile):
         def with_part(entry, item):
             if item.guide_part_id:
-                entry["guide_part"] = item.guide_part.path
+                anchor = f"#{item.guide_anchor}" if item.guide_anchor else ""
+                entry["guide_part"] = item.guide_part.path + anchor
+            return entry
+
+        def with_term(entry, item):
+            if item.glossary_term_id:
+                entry["glossary_term"] = item.glossary_term.slug
             return entry
 
         areas = {}
@@ -171,22 +231,29 @@ class RoleProfileKind(Kind):
             area = areas.setdefault(item.area, with_part({"area": item.area}, item))
             area.setdefault("items", []).append(item.text)
         return {
+            "source": profile.source or None,
             "responsibilities": list(areas.values()),
             "working_relationships": [
                 with_part({"who": item.who, "how": item.how}, item)
                 for item in profile.working_relationships.select_related("guide_part__guide")
             ],
             "competencies": [
-                with_part(
-                    {
-                        "kind": item.kind,
-                        "requirement": item.requirement,
-                        "name": item.name,
-                        "description": item.description,
-                    },
+                with_term(
+                    with_part(
+                        {
+                            "section": item.section,
+                            "requirement": item.requirement,
+                            "name": item.name,
+                            "description": item.description,
+                            "assessed_by": [method.lower() for method in item.assessed_by],
+                        },
+                        item,
+                    ),
                     item,
                 )
-                for item in profile.competencies.select_related("guide_part__guide")
+                for item in profile.competencies.select_related(
+                    "guide_part__guide", "glossary_term"
+                )
             ],
         }
 

@@ -8,23 +8,15 @@ a tailored `JobDescription`, or a researcher's strengths and development areas.
 from dataclasses import dataclass
 
 from django import forms
+from django.core import signing
 
 from embedded.plaintext import strip_unprintable
-from guidance.models import Competency
-from guidance.wordfile import (
-    DETAIL_LABELS,
-    OTHER_AREA,
-    Area,
-    Criterion,
-    JobDescription,
-    areas_of,
-    by_kind,
-)
+from guidance.jobdescription import Criterion, JobDescription, by_section
+from guidance.models import Competency, GuidePart
 
 ADDED_SLOTS = 5
 NAME_LENGTH = 200
 TEXT_LENGTH = 500
-CRITERION_PARTS = ("name", "description", "kind", "requirement")
 
 
 class PlainTextField(forms.CharField):
@@ -48,6 +40,112 @@ class PlainTextField(forms.CharField):
 
 def _choices_message(message):
     return {"invalid_choice": message, "invalid_list": message, "required": message}
+
+
+def _field_link(bound_field):
+    """Where an error summary's link for a field should land: its first option, if a group."""
+    grouped = bound_field.widget_type in {"radioselect", "checkboxselectmultiple"}
+    return f"#{bound_field.auto_id}{'_0' if grouped else ''}"
+
+
+def _field_errors(form):
+    return [(error, _field_link(form[name])) for name, errors in form.errors.items()
+            if name in form.fields for error in errors]  # fmt: skip
+
+
+def _select(label, choices, message):
+    """A drop-down that starts on "Choose one"; `message` when what comes back is not a choice."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", "Choose one"), *choices],
+        required=False,
+        error_messages=_choices_message(message),
+    )
+
+
+class AddedCriterionForm(forms.Form):
+    """One criterion an employer adds to the person specification: left blank, left out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        number = self.number = int(self.prefix.rpartition("-")[2]) + 1
+        self.fields["name"] = PlainTextField(
+            label="Name",
+            called=f"The name of criterion {number}",
+            max_length=NAME_LENGTH,
+            required_message=f"Enter a name for criterion {number}",
+        )
+        self.fields["description"] = PlainTextField(
+            label="Description (optional)",
+            called=f"The description of criterion {number}",
+            max_length=TEXT_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.fields["section"] = _select(
+            "Section of the person specification",
+            Competency.Section.choices,
+            f"Select the section of the person specification for criterion {number}",
+        )
+        self.fields["requirement"] = _select(
+            "Essential or desirable",
+            Competency.Requirement.choices,
+            f"Select whether criterion {number} is essential or desirable",
+        )
+        self.fields["assessed_by"] = forms.MultipleChoiceField(
+            label="How it is assessed (optional)",
+            choices=[(label, label) for label in Competency.ASSESSMENTS.values()],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages=_choices_message(
+                f"Choose how criterion {number} is assessed from the list"
+            ),
+        )
+
+    def clean(self):
+        data = super().clean()
+        # An added criterion needs a name, a section and a requirement: a description
+        # alone, or a name alone, is half an answer.
+        if data.get("name") or data.get("description"):
+            for part in ("name", "section", "requirement"):
+                if not data.get(part) and part not in self.errors:
+                    self.add_error(part, self.fields[part].error_messages["required"])
+        return data
+
+    def criterion(self):
+        """The criterion it adds, or None when it was left blank. Call once it is valid."""
+        data = self.cleaned_data
+        if not data.get("name"):
+            return None
+        order = list(Competency.ASSESSMENTS.values())
+        return Criterion(
+            name=data["name"],
+            description=data["description"],
+            section=data["section"],
+            requirement=data["requirement"],
+            assessed_by=sorted(data["assessed_by"], key=order.index),
+        )
+
+    @property
+    def is_filled_in(self):
+        return any(self[name].value() for name in ("name", "description"))
+
+
+AddedCriteria = forms.formset_factory(
+    AddedCriterionForm, extra=ADDED_SLOTS, max_num=ADDED_SLOTS, absolute_max=ADDED_SLOTS
+)
+ADDED_CRITERIA_PREFIX = "added_criterion"
+
+
+def _with_formset_defaults(data, prefix, total):
+    """The answers, with a formset's management fields filled in if they did not come (a
+    hand-written request, or one from an older page): its forms are then read as blank or
+    as sent, never refused as tampered with."""
+    if data is None or f"{prefix}-TOTAL_FORMS" in data:
+        return data
+    data = data.copy()
+    data[f"{prefix}-TOTAL_FORMS"] = str(total)
+    data[f"{prefix}-INITIAL_FORMS"] = "0"
+    return data
 
 
 class HiddenAnswersMixin:
@@ -109,14 +207,16 @@ class JobDescriptionBuilderForm(HiddenAnswersMixin, forms.Form):
         error_messages=_choices_message("Select who will employ the postholder"),
     )
 
-    def __init__(self, profile, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, profile, data=None, **kwargs):
+        data = _with_formset_defaults(data, ADDED_CRITERIA_PREFIX, ADDED_SLOTS)
+        super().__init__(data, **kwargs)
         self.profile = profile
         self.responsibilities = list(profile.responsibilities.all())
         self.competencies = [
-            c for _kind, group in by_kind(profile.competencies.all()) for c in group
+            c for _section, group in by_section(profile.competencies.all()) for c in group
         ]
-        self.fields["job_title"].initial = profile.title
+        self.added_criteria = AddedCriteria(data, prefix=ADDED_CRITERIA_PREFIX)
+        self.fields["job_title"].initial = profile.job_title
         self.fields["responsibilities"] = forms.MultipleChoiceField(
             label="Responsibilities to include",
             choices=[(str(item.pk), item.text) for item in self.responsibilities],
@@ -150,53 +250,16 @@ class JobDescriptionBuilderForm(HiddenAnswersMixin, forms.Form):
                     f"Select essential or desirable for {competency.name}"
                 ),
             )
-        for slot in range(1, ADDED_SLOTS + 1):
-            self._add_criterion_slot(slot)
 
-    def _add_criterion_slot(self, slot):
-        prefix = f"added_criterion_{slot}"
-        self.fields[f"{prefix}_name"] = PlainTextField(
-            label="Name",
-            called=f"The name of criterion {slot}",
-            max_length=NAME_LENGTH,
-            required_message=f"Enter a name for criterion {slot}",
-        )
-        self.fields[f"{prefix}_description"] = PlainTextField(
-            label="Description (optional)",
-            called=f"The description of criterion {slot}",
-            max_length=TEXT_LENGTH,
-            widget=forms.Textarea(attrs={"rows": 2}),
-        )
-        self.fields[f"{prefix}_kind"] = forms.ChoiceField(
-            label="Attitude, skill or knowledge",
-            choices=[("", "Choose one"), *Competency.Kind.choices],
-            required=False,
-            error_messages=_choices_message(
-                f"Select whether criterion {slot} is an attitude, a skill or knowledge"
-            ),
-        )
-        self.fields[f"{prefix}_requirement"] = forms.ChoiceField(
-            label="Essential or desirable",
-            choices=[("", "Choose one"), *Competency.Requirement.choices],
-            required=False,
-            error_messages=_choices_message(
-                f"Select whether criterion {slot} is essential or desirable"
-            ),
-        )
+    def is_valid(self):
+        # Both, always: the added criteria's own errors show even when the rest has some.
+        return all([super().is_valid(), self.added_criteria.is_valid()])
 
     def clean(self):
         data = super().clean()
-        added_criteria = 0
-        for slot in range(1, ADDED_SLOTS + 1):
-            prefix = f"added_criterion_{slot}"
-            if data.get(f"{prefix}_name") or data.get(f"{prefix}_description"):
-                added_criteria += 1
-                # An added criterion needs a name, a kind and a requirement: a
-                # description alone, or a name alone, is half an answer.
-                for part in ("name", "kind", "requirement"):
-                    field = f"{prefix}_{part}"
-                    if not data.get(field) and field not in self.errors:
-                        self.add_error(field, self.fields[field].error_messages["required"])
+        added_criteria = self.added_criteria.is_valid() and any(
+            form.criterion() for form in self.added_criteria
+        )
         if not data.get("responsibilities") and not self._added_responsibilities(data):
             self.add_error("responsibilities", "Keep at least one responsibility, or add your own")
         if not data.get("competencies") and not added_criteria:
@@ -211,56 +274,41 @@ class JobDescriptionBuilderForm(HiddenAnswersMixin, forms.Form):
         values = (data.get(f"added_responsibility_{slot}") for slot in range(1, ADDED_SLOTS + 1))
         return [value for value in values if value]
 
-    @staticmethod
-    def _added_criteria(data):
-        return [
-            Criterion(
-                name=data[f"{prefix}_name"],
-                description=data[f"{prefix}_description"],
-                kind=data[f"{prefix}_kind"],
-                requirement=data[f"{prefix}_requirement"],
-            )
-            for prefix in (f"added_criterion_{slot}" for slot in range(1, ADDED_SLOTS + 1))
-            if data[f"{prefix}_name"]
-        ]
+    def answers(self):
+        """The checked answers, as `JobDescription.tailored()` reads them."""
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in
+               ("organisation", "job_title", "band", "hours", "host_team", "employed_by",
+                "responsibilities", "competencies")},
+            "requirements": {
+                str(c.pk): data.get(f"requirement_{c.pk}") or c.requirement
+                for c in self.competencies
+            },
+            "added_responsibilities": self._added_responsibilities(data),
+            "added_criteria": [c for form in self.added_criteria if (c := form.criterion())],
+        }  # fmt: skip
 
     def job_description(self):
         """The tailored job description. Call only when the form is valid."""
-        data = self.cleaned_data
-        kept = set(data["responsibilities"])
-        areas = areas_of(item for item in self.responsibilities if str(item.pk) in kept)
-        added = self._added_responsibilities(data)
-        if added:
-            areas.append(Area(OTHER_AREA, added))
-        chosen = set(data["competencies"])
-        criteria = [
-            Criterion.from_competency(c, requirement=data.get(f"requirement_{c.pk}"))
-            for c in self.competencies
-            if str(c.pk) in chosen
-        ]
-        organisation = data["organisation"]
-        employer = {
-            "university": "A university",
-            "host": organisation,
-            "joint": f"Jointly, by a university and {organisation}",
-        }[data["employed_by"]]
-        values = [
-            organisation,
-            data["job_title"],
-            data["band"],
-            data["hours"],
-            data["host_team"],
-            employer,
-        ]
-        return JobDescription(
-            profile=self.profile,
-            title=data["job_title"],
-            details=dict(zip(DETAIL_LABELS, values, strict=True)),
-            areas=areas,
-            relationships=[(r.who, r.how) for r in self.profile.working_relationships.all()],
-            criteria=criteria + self._added_criteria(data),
-            tailored=True,
-        )
+        return JobDescription.tailored(self.profile, self.answers())
+
+    def hidden_values(self):
+        yield from super().hidden_values()
+        formset = self.added_criteria
+        for form in [formset.management_form, *formset]:
+            for name in form.fields:
+                for value in self.data.getlist(form.add_prefix(name)):
+                    yield form.add_prefix(name), value
+
+    def error_links(self):
+        """(message, link to the field) for the error summary, the added criteria's too."""
+        links = [(error, "#responsibilities") for error in self.non_field_errors()]
+        links += _field_errors(self)
+        links += [(error, "#added-criteria") for error in self.added_criteria.non_form_errors()]
+        for form in self.added_criteria:
+            links += _field_errors(form)
+        return links
 
     # What the template needs to lay the form out next to the items it is about.
 
@@ -272,28 +320,48 @@ class JobDescriptionBuilderForm(HiddenAnswersMixin, forms.Form):
             areas.setdefault(item.area, []).append(options[str(item.pk)])
         return list(areas.items())
 
-    def criteria_by_kind(self):
-        """(kind, [(competency, checkbox, essential-or-desirable field)]) in person-spec order."""
+    def criteria_by_section(self):
+        """(section, [(competency, checkbox, essential-or-desirable field)]) in order."""
         options = {option.data["value"]: option for option in self["competencies"]}
         rows = [(c, options[str(c.pk)], self[f"requirement_{c.pk}"]) for c in self.competencies]
-        return by_kind(rows, kind=lambda row: row[0].kind)
+        return by_section(rows, section=lambda row: row[0].section)
 
     def added_responsibility_fields(self):
         return [self[f"added_responsibility_{slot}"] for slot in range(1, ADDED_SLOTS + 1)]
-
-    def added_criterion_slots(self):
-        return [
-            (slot, [self[f"added_criterion_{slot}_{part}"] for part in CRITERION_PARTS])
-            for slot in range(1, ADDED_SLOTS + 1)
-        ]
 
     def has_added_responsibilities(self):
         return any(field.value() for field in self.added_responsibility_fields())
 
     def has_added_criteria(self):
-        return any(
-            field.value() for _slot, fields in self.added_criterion_slots() for field in fields[:2]
-        )
+        return any(form.is_filled_in for form in self.added_criteria)
+
+    def summary(self):
+        """The answers that are not shown in the job description itself, for the check page:
+        (question, answer, the field to change it)."""
+        data = self.cleaned_data
+        employers = dict(self.EMPLOYERS)
+        added = self._added_responsibilities(data)
+        dropped = [item.text for item in self.responsibilities
+                   if str(item.pk) not in set(data["responsibilities"])]  # fmt: skip
+        left_out = [c.name for c in self.competencies
+                    if str(c.pk) not in set(data["competencies"])]  # fmt: skip
+
+        def one(name):
+            return [data[name]] if data[name] else []
+
+        return [
+            ("Organisation", one("organisation"), self["organisation"].auto_id),
+            ("Job title", one("job_title"), self["job_title"].auto_id),
+            ("Band or grade", one("band"), self["band"].auto_id),
+            ("Hours", one("hours"), self["hours"].auto_id),
+            ("Host team", one("host_team"), self["host_team"].auto_id),
+            ("Employer", [employers[data["employed_by"]]], _field_link(self["employed_by"])[1:]),
+            ("Responsibilities left out", dropped, "responsibilities"),
+            ("Responsibilities added", added, "added-responsibilities"),
+            ("Criteria left out", left_out, "person-specification"),
+            ("Criteria added", [c.name for c in self.answers()["added_criteria"]],
+             "added-criteria"),
+        ]  # fmt: skip
 
 
 RATINGS = [
@@ -317,17 +385,68 @@ class Rating:
         return dict(RATINGS)[self.answer]
 
 
-class SelfAssessmentForm(HiddenAnswersMixin, forms.Form):
-    """A researcher's rating of themself against each criterion. Any may be left unrated."""
+@dataclass(frozen=True)
+class Step:
+    """One page of the self-assessment: a section of the person specification."""
 
-    def __init__(self, profile, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.profile = profile
-        self.competencies = [
-            c for _kind, group in by_kind(profile.competencies.all()) for c in group
-        ]
+    slug: str
+    section: str
+    number: int
+
+    @property
+    def title(self):
+        return Competency.Section(self.section).label
+
+
+STEPS = [
+    Step(Competency.Section(section).label.lower(), section, number)
+    for number, section in enumerate(Competency.SELF_ASSESSED, start=1)
+]
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+ANSWERS_SALT = "guidance.self-assessment"
+NONE_RATED = "Rate yourself against at least one attitude, skill or area of knowledge"
+
+
+def self_assessed(profile):
+    """The profile's criteria a researcher rates themself against, in order."""
+    competencies = profile.competencies.all()
+    return [c for _section, group in by_section(competencies) for c in group
+            if c.section in Competency.SELF_ASSESSED]  # fmt: skip
+
+
+def sign_answers(answers):
+    """The answers as a token for an address: signed, so what comes back is what we gave."""
+    return signing.dumps(answers, salt=ANSWERS_SALT, compress=True)
+
+
+def read_answers(profile, token):
+    """The answers a token carries (only those about this profile's criteria, on the
+    scale), {} for no token, or None when the token is not one we made."""
+    if not token:
+        return {}
+    try:
+        answers = signing.loads(token, salt=ANSWERS_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(answers, dict):
+        return None
+    known = {str(c.pk) for c in self_assessed(profile)}
+    scale = dict(RATINGS)
+    return {pk: answer for pk, answer in answers.items() if pk in known and answer in scale}
+
+
+class SelfAssessmentStepForm(forms.Form):
+    """One step of the self-assessment: the researcher's rating of themself against each
+    criterion in one section. Any may be left unrated, but not every one in all three."""
+
+    def __init__(self, profile, step, data=None, earlier=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.profile, self.step = profile, step
+        self.earlier = earlier or {}
+        self.competencies = [c for c in self_assessed(profile) if c.section == step.section]
         for competency in self.competencies:
-            self.fields[self.field_name(competency)] = forms.ChoiceField(
+            name = self.field_name(competency)
+            self.fields[name] = forms.ChoiceField(
                 label=competency.name,
                 help_text=competency.description,
                 choices=RATINGS,
@@ -335,49 +454,83 @@ class SelfAssessmentForm(HiddenAnswersMixin, forms.Form):
                 widget=forms.RadioSelect,
                 error_messages=_choices_message(f"Choose one of the answers for {competency.name}"),
             )
+            self.fields[name].initial = self.earlier.get(str(competency.pk))
 
     @staticmethod
     def field_name(competency):
         return f"competency_{competency.pk}"
 
+    @property
+    def is_last(self):
+        return self.step == STEPS[-1]
+
     def clean(self):
         data = super().clean()
-        if not self.errors and not any(data.values()):
-            first = next(iter(self.fields), None)
-            self.add_error(
-                first, "Rate yourself against at least one attitude, skill or area of knowledge"
-            )
+        if self.is_last and not self.errors and not self.answers():
+            raise forms.ValidationError(NONE_RATED, code="none_rated")
         return data
 
-    def fields_by_kind(self):
-        return by_kind(
-            [(c, self[self.field_name(c)]) for c in self.competencies],
-            kind=lambda row: row[0].kind,
-        )
+    def answers(self):
+        """Every answer so far: the earlier steps', with this step's in place of any before."""
+        ours = {str(c.pk) for c in self.competencies}
+        answers = {pk: answer for pk, answer in self.earlier.items() if pk not in ours}
+        for competency in self.competencies:
+            if answer := self.cleaned_data.get(self.field_name(competency)):
+                answers[str(competency.pk)] = answer
+        return answers
 
-    def _ratings(self):
-        return [
-            Rating(Criterion.from_competency(c), self.cleaned_data.get(self.field_name(c)) or "")
-            for c in self.competencies
+    def rows(self):
+        return [(c, self[self.field_name(c)]) for c in self.competencies]
+
+    def error_links(self):
+        """(message, link) for the error summary: the page-level one goes to the questions."""
+        links = [(error, "#questions") for error in self.non_field_errors()]
+        return links + _field_errors(self)
+
+
+class SelfAssessment:
+    """A researcher's answers against the profile, read back as strengths and areas to develop."""
+
+    def __init__(self, profile, answers):
+        self.profile = profile
+        self.answers = answers
+        self.ratings = [
+            Rating(Criterion.from_competency(c), answers.get(str(c.pk), ""))
+            for c in self_assessed(profile)
         ]
 
     def strengths(self):
-        """Confident or could teach others, grouped by kind."""
-        rated = [r for r in self._ratings() if r.answer in STRENGTHS]
-        return by_kind(rated, kind=lambda rating: rating.criterion.kind)
+        """Confident or could teach others, grouped by section."""
+        rated = [r for r in self.ratings if r.answer in STRENGTHS]
+        return by_section(rated, section=lambda rating: rating.criterion.section)
 
     def development_areas(self):
-        """Not yet or developing, grouped by kind, the essential ones first."""
-        rated = [r for r in self._ratings() if r.answer and r.answer not in STRENGTHS]
+        """Not yet or developing, grouped by section, the essential ones first."""
+        rated = [r for r in self.ratings if r.answer and r.answer not in STRENGTHS]
         rated.sort(key=lambda rating: not rating.criterion.is_essential)
-        return by_kind(rated, kind=lambda rating: rating.criterion.kind)
+        return by_section(rated, section=lambda rating: rating.criterion.section)
 
     def unrated(self):
-        return [r.criterion for r in self._ratings() if not r.answer]
+        return [r.criterion for r in self.ratings if not r.answer]
 
     def counts(self):
-        ratings = self._ratings()
         return {
-            "total": len(ratings),
-            "rated": sum(1 for r in ratings if r.answer),
+            "total": len(self.ratings),
+            "rated": sum(1 for r in self.ratings if r.answer),
         }
+
+    def case_studies(self, limit=3):
+        """Published case studies tied to the guide parts behind the areas to develop."""
+        parts = {r.criterion.guide_part.pk for _section, group in self.development_areas()
+                 for r in group if r.criterion.guide_part}  # fmt: skip
+        if not parts:
+            return []
+        case_study = GuidePart._meta.get_field("case_studies").related_model
+        found = case_study.objects.published().filter(related_parts__in=parts).distinct()
+        return list(found.order_by("title")[:limit])
+
+    def guidance_to_read(self):
+        """The guide sections that help with the areas to develop, once each, in order."""
+        links = [r.criterion.guide_link for _section, group in self.development_areas()
+                 for r in group if r.criterion.guide_link]  # fmt: skip
+        return list(dict.fromkeys(links))

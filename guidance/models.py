@@ -4,16 +4,18 @@ A `Guide` is one audience's guidance (NHS organisations, researchers,
 patients and the public); its body is a short introduction and its reading
 matter lives in `GuidePart`s, kept in order. A `RoleProfile` is a job
 description: its purpose and context, `Responsibility` items grouped by area,
-`WorkingRelationship`s, and `Competency` items (each an attitude, skill or
-knowledge, essential or desirable) that make up the person specification.
-Parts and profile items can point at the guide part that explains them.
+`WorkingRelationship`s, and `Competency` items that make up the person
+specification: each in a section (qualifications, experience, attitudes,
+skills, knowledge), essential or desirable, with the ways it is assessed.
+Parts and profile items can point at the guide part (and the heading in it)
+that explains them; a criterion no part covers may point at a glossary term.
 """
 
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import PlainText, Publishable, PublishableQuerySet
+from embedded.models import GlossaryTerm, PlainText, Publishable, PublishableQuerySet
 
 
 class Guide(Publishable):
@@ -102,8 +104,22 @@ class GuidePart(Publishable):
 
 
 class RoleProfile(Publishable):
+    """A job description and person specification. Its `title` names the page (in search,
+    menus and headings); its `job_title` is the post's, as a job description states it."""
+
+    job_title = models.CharField(
+        max_length=200,
+        help_text="The post's title as a job description states it, e.g. Embedded researcher.",
+    )
     purpose = models.TextField(
         help_text="One paragraph on why the post exists. Plain text, shown first."
+    )
+    source = models.TextField(
+        blank=True,
+        help_text=(
+            "Where the profile comes from, for readers of the website: plain text, shown on "
+            "the profile's page only, never in a job description."
+        ),
     )
     history = HistoricalRecords()
 
@@ -119,6 +135,19 @@ class RoleProfile(Publishable):
         return [reverse(f"guidance:{name}", args=[self.slug]) for name in names]
 
 
+def optional_link(model, help_text):
+    """A profile item's pointer to what explains it: may be empty, and is emptied (never
+    the item deleted) when what it points to goes."""
+    return models.ForeignKey(
+        model,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
 class ProfileItem(PlainText):
     """Something a role profile lists, in order, optionally explained by a guide part."""
 
@@ -128,13 +157,16 @@ class ProfileItem(PlainText):
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Its place in the list: lower numbers come first."
     )
-    guide_part = models.ForeignKey(
-        GuidePart,
-        null=True,
+    guide_part = optional_link(
+        GuidePart, "The part of the guidance that explains or helps develop this."
+    )
+    guide_anchor = models.SlugField(
+        max_length=100,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The part of the guidance that explains or helps develop this.",
+        help_text=(
+            "The heading in that part which discusses this: the end of the heading's address "
+            "after #, e.g. making-research-accessible. Blank links to the top of the part."
+        ),
     )
 
     class Meta:
@@ -170,19 +202,37 @@ class WorkingRelationship(ProfileItem):
 
 
 class Competency(ProfileItem):
-    class Kind(models.TextChoices):
-        ATTITUDE = "attitude", "Attitude"
-        SKILL = "skill", "Skill"
+    """One criterion of the person specification."""
+
+    class Section(models.TextChoices):
+        """The person specification's sections, in the order HR lays them out."""
+
+        QUALIFICATIONS = "qualifications", "Qualifications"
+        EXPERIENCE = "experience", "Experience"
+        ATTITUDE = "attitude", "Attitudes"
+        SKILL = "skill", "Skills"
         KNOWLEDGE = "knowledge", "Knowledge"
+
+    # The sections a researcher rates themself against: qualifications and
+    # experience are facts on a CV, not things to develop week by week.
+    SELF_ASSESSED = [Section.ATTITUDE, Section.SKILL, Section.KNOWLEDGE]
 
     class Requirement(models.TextChoices):
         ESSENTIAL = "essential", "Essential"
         DESIRABLE = "desirable", "Desirable"
 
-    kind = models.CharField(
-        max_length=10,
-        choices=Kind.choices,
-        help_text="Whether this is an attitude, a skill or knowledge.",
+    # How a panel can tell whether a candidate meets a criterion: field name, label.
+    ASSESSMENTS = {
+        "assessed_at_application": "Application",
+        "assessed_at_interview": "Interview",
+        "assessed_by_presentation": "Presentation",
+        "assessed_by_references": "References",
+    }
+
+    section = models.CharField(
+        max_length=20,
+        choices=Section.choices,
+        help_text="The section of the person specification it belongs in.",
     )
     requirement = models.CharField(
         max_length=10,
@@ -193,6 +243,22 @@ class Competency(ProfileItem):
     description = models.TextField(
         max_length=500, help_text="One sentence, as the person specification should state it."
     )
+    assessed_at_application = models.BooleanField(
+        "application", default=False, help_text="Assessed from the application form or CV."
+    )
+    assessed_at_interview = models.BooleanField(
+        "interview", default=False, help_text="Assessed at interview."
+    )
+    assessed_by_presentation = models.BooleanField(
+        "presentation", default=False, help_text="Assessed through a presentation to the panel."
+    )
+    assessed_by_references = models.BooleanField(
+        "references", default=False, help_text="Assessed from references."
+    )
+    glossary_term = optional_link(
+        GlossaryTerm,
+        "Where no guide part discusses this yet: the glossary entry that explains it.",
+    )
     history = HistoricalRecords()
 
     class Meta(ProfileItem.Meta):
@@ -201,3 +267,8 @@ class Competency(ProfileItem):
 
     def __str__(self):
         return self.name
+
+    @property
+    def assessed_by(self):
+        """The ways it is assessed, as the person specification names them."""
+        return [label for name, label in self.ASSESSMENTS.items() if getattr(self, name)]

@@ -23,4 +23,19 @@ urlpatterns = [
         name="role_build_job_description",
     ),
     path("roles/<slug:slug>/self-assessment/", roles.self_assessment, name="role_self_assessment"),
+    path(
+        "roles/<slug:slug>/self-assessment/results/",
+        roles.self_assessment_results,
+        name="role_self_assessment_results",
+    ),
+    path(
+        "roles/<slug:slug>/self-assessment/results/self-assessment.docx",
+        roles.self_assessment_word,
+        name="role_self_assessment_word",
+    ),
+    path(
+        "roles/<slug:slug>/self-assessment/<slug:step>/",
+        roles.self_assessment,
+        name="role_self_assessment_step",
+    ),
 ]

@@ -1,20 +1,16 @@
-"""A job description as data, and as a Word document.
+"""Word documents: a job description (`document()`) and a self-assessment's results.
 
-`JobDescription` is what a role profile says, ready to show or to write out:
-the public page, the builder's preview and both Word downloads read one, so
-they cannot drift apart. `document()` writes it as a .docx with Word's
-built-in styles (Title, Heading 1 and 2, List Bullet, Table Grid), so it
-keeps its structure for screen readers and drops into an employer's own
-template.
+Each is written with Word's built-in styles (Title, Heading 1 and 2, List
+Bullet, Table Grid), so it keeps its structure for screen readers and drops
+into an employer's own template. What goes into a job description is decided
+in `guidance.jobdescription`; this module only writes it.
 """
 
 import io
 import re
-from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from django.utils.text import slugify
 from docx import Document
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml import OxmlElement
@@ -22,167 +18,30 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from embedded.plaintext import strip_unprintable as printable
-from guidance.models import Competency
+from guidance.jobdescription import REQUIREMENTS_EXPLAINED
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-KIND_ORDER = list(Competency.Kind.values)
-KIND_PLURALS = {"attitude": "Attitudes", "skill": "Skills", "knowledge": "Knowledge"}
-OTHER_AREA = "Other responsibilities"
-DETAIL_LABELS = ["Organisation", "Job title", "Band or grade", "Hours", "Host team", "Employed by"]
-REQUIREMENTS_EXPLAINED = (
-    "Essential criteria are what the postholder needs from their first day. "
-    "Desirable criteria can be developed in post, with support."
-)
 HEADING_COLOUR = RGBColor(0x1D, 0x4F, 0x5F)
 HEADER_FILL = "E8EDEE"
 
 
-def readable_part(item):
-    """The guide part that explains an item, if the public can open it."""
-    part = item.guide_part
-    if part is not None and part.is_live and part.guide.is_live:
-        return part
-    return None
-
-
-@dataclass
-class Area:
-    """A group of responsibilities, and the guide part that explains it."""
-
-    name: str
-    items: list = field(default_factory=list)
-    guide_part: object = None
-
-
-@dataclass
-class Criterion:
-    """One line of the person specification."""
-
-    name: str
-    description: str
-    kind: str
-    requirement: str
-    guide_part: object = None
-
-    @classmethod
-    def from_competency(cls, competency, requirement=None):
-        return cls(
-            name=competency.name,
-            description=competency.description,
-            kind=competency.kind,
-            requirement=requirement or competency.requirement,
-            guide_part=readable_part(competency),
-        )
-
-    @property
-    def kind_label(self):
-        return Competency.Kind(self.kind).label
-
-    @property
-    def requirement_label(self):
-        return Competency.Requirement(self.requirement).label
-
-    @property
-    def is_essential(self):
-        return self.requirement == Competency.Requirement.ESSENTIAL
-
-
-def by_kind(items, kind=lambda item: item.kind):
-    """Items grouped as attitudes, skills and knowledge, in that order, keeping their own order."""
-    return [
-        (KIND_PLURALS[each], group)
-        for each in KIND_ORDER
-        if (group := [item for item in items if kind(item) == each])
-    ]
-
-
-def areas_of(responsibilities):
-    """Responsibility items grouped by their area, in the order the areas first appear."""
-    areas = {}
-    for item in responsibilities:
-        area = areas.setdefault(item.area, Area(item.area, guide_part=readable_part(item)))
-        area.items.append(item.text)
-    return list(areas.values())
-
-
-@dataclass
-class JobDescription:
-    """A job description: the profile's, or one an employer has tailored with the builder.
-
-    `details` maps each of `DETAIL_LABELS` to a value; an empty value is left
-    for the employer to fill in.
-    """
-
-    profile: object
-    title: str
-    details: dict
-    areas: list
-    relationships: list
-    criteria: list
-    tailored: bool = False
-
-    def __post_init__(self):
-        """A Word file cannot hold control characters: text that got in some other way
-        than the admin (which refuses them) loses them here."""
-        self.title = printable(self.title)
-        self.details = {label: printable(value) for label, value in self.details.items()}
-        self.areas = [
-            replace(area, name=printable(area.name), items=[printable(i) for i in area.items])
-            for area in self.areas
-        ]
-        self.relationships = [(printable(who), printable(how)) for who, how in self.relationships]
-        self.criteria = [
-            replace(each, name=printable(each.name), description=printable(each.description))
-            for each in self.criteria
-        ]
-
-    @classmethod
-    def from_profile(cls, profile):
-        """The profile as published (its related items prefetched, with their guide parts)."""
-        return cls(
-            profile=profile,
-            title=profile.title,
-            details=dict.fromkeys(DETAIL_LABELS, ""),
-            areas=areas_of(profile.responsibilities.all()),
-            relationships=[(r.who, r.how) for r in profile.working_relationships.all()],
-            criteria=[Criterion.from_competency(c) for c in profile.competencies.all()],
-        )
-
-    def person_specification(self):
-        return by_kind(self.criteria)
-
-    def guide_parts(self):
-        """Every readable guide part the profile points to, once each, in order of appearance."""
-        parts = [area.guide_part for area in self.areas] + [c.guide_part for c in self.criteria]
-        return list({part.pk: part for part in parts if part is not None}.values())
-
-    @property
-    def filename(self):
-        name = slugify(self.title)[:80].strip("-") or self.profile.slug
-        return f"{name}-job-description.docx"
-
-
-def document(job, base_url):
-    """The job description as the bytes of a .docx file.
-
-    `base_url` turns the site's own links (written as paths) into addresses a
-    reader of the printed or emailed document can follow.
-    """
+def document(job):
+    """The job description as the bytes of a .docx file: the job description alone, with
+    nothing of the website's (no links, no notes to its readers)."""
     doc = Document()
-    _set_up(doc, job)
+    _set_up(doc, title=f"Job description: {job.title}", author=job.details.get("Organisation"))
+    doc.core_properties.subject = "Job description and person specification"
     doc.add_heading(job.title, level=0)
     doc.add_paragraph("Job description and person specification", style="Subtitle")
 
     doc.add_heading("Job details", level=1)
-    if not job.tailored:
-        doc.add_paragraph("Fill in the details of your post.")
     _two_columns(doc, list(job.details.items()), widths=(Mm(45), Mm(125)), bold_first=True)
 
     doc.add_heading("Purpose of the post", level=1)
     doc.add_paragraph(printable(job.profile.purpose))
 
     doc.add_heading("Context", level=1)
-    BodyWriter(doc, base_url).write(printable(job.profile.body_html))
+    BodyWriter(doc).write(printable(job.context_html))
 
     doc.add_heading("Main responsibilities", level=1)
     for area in job.areas:
@@ -198,29 +57,70 @@ def document(job, base_url):
 
     doc.add_heading("Person specification", level=1)
     doc.add_paragraph(REQUIREMENTS_EXPLAINED)
-    _person_specification_table(doc, job)
+    for section, criteria in job.person_specification():
+        doc.add_heading(section, level=2)
+        _person_specification_table(doc, criteria)
+    return _bytes(doc)
 
-    doc.add_heading("About this job description", level=1)
-    doc.add_paragraph(_note(job, base_url))
 
+def self_assessment_document(assessment, title, base_url):
+    """A researcher's self-assessment results as the bytes of a .docx file, to keep: their
+    areas to develop with the guidance for each (as full addresses), and their strengths.
+    `base_url` turns the site's paths into addresses a reader of the file can follow."""
+    profile = assessment.profile
+    doc = Document()
+    _set_up(doc, title=f"{title}: {profile.title}", author="")
+    doc.add_heading(f"{title}: your results", level=0)
+    counts = assessment.counts()
+    doc.add_paragraph(
+        f"You rated yourself against {counts['rated']} of the {counts['total']} attitudes, "
+        f"skills and areas of knowledge in the person specification for an "
+        f"{printable(profile.title).lower()}."
+    )
+    doc.add_heading("Areas to develop", level=1)
+    for section, ratings in assessment.development_areas():
+        doc.add_heading(section, level=2)
+        table = _table_with_header(doc, ["Criterion", "Your answer", "Guidance that helps"])
+        for rating in ratings:
+            criterion, row = rating.criterion, table.add_row()
+            name, answer, guidance = row.cells
+            name.paragraphs[0].add_run(criterion.name).bold = True
+            name.add_paragraph(criterion.requirement_label)
+            answer.text = rating.answer_label
+            link = criterion.guide_link
+            guidance.text = f"{link.title}: {urljoin(base_url, link.url)}" if link else "None yet"
+            _space_and_keep_together(row)
+        _fix_widths(table, (Mm(60), Mm(35), Mm(75)))
+    if not assessment.development_areas():
+        doc.add_paragraph('You did not choose "Not yet" or "Developing" for anything you rated.')
+    doc.add_heading("Your strengths", level=1)
+    for section, ratings in assessment.strengths():
+        doc.add_heading(section, level=2)
+        table = _table_with_header(doc, ["Criterion", "Your answer"])
+        for rating in ratings:
+            row = table.add_row()
+            row.cells[0].text, row.cells[1].text = rating.criterion.name, rating.answer_label
+            _space_and_keep_together(row)
+        _fix_widths(table, (Mm(110), Mm(60)))
+    if not assessment.strengths():
+        doc.add_paragraph(
+            'You did not choose "Confident" or "Could teach others" for anything you rated.'
+        )
+    unrated = assessment.unrated()
+    if unrated:
+        doc.add_heading("Not rated", level=1)
+        for criterion in unrated:
+            doc.add_paragraph(criterion.name, style="List Bullet")
+    return _bytes(doc)
+
+
+def _bytes(doc):
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
-def _note(job, base_url):
-    source = urljoin(base_url, job.profile.get_absolute_url())
-    reviewed = f"{job.profile.last_reviewed.day} {job.profile.last_reviewed:%B %Y}"
-    origin = "is adapted from" if job.tailored else "comes from"
-    return (
-        f"This job description {origin} the Embedded Research project's role profile for an "
-        f"{printable(job.profile.title).lower()} ({source}), last reviewed on {reviewed}. "
-        "Adapt it to your post and your organisation's own template. Set the band or grade "
-        "through your organisation's job evaluation process (for NHS posts, Agenda for Change)."
-    )
-
-
-def _set_up(doc, job):
+def _set_up(doc, title, author):
     """A4 pages, British English, Arial throughout, and plain heading colours."""
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -240,9 +140,8 @@ def _set_up(doc, job):
         style.font.italic = False
 
     properties = doc.core_properties
-    properties.title = f"Job description: {job.title}"
-    properties.subject = "Job description and person specification"
-    properties.author = job.details.get("Organisation") or "Embedded Research"
+    properties.title = title
+    properties.author = author or ""
     properties.language = "en-GB"
 
 
@@ -272,26 +171,33 @@ def _two_columns(doc, rows, widths, bold_first=False):
     return table
 
 
-def _person_specification_table(doc, job):
-    table = doc.add_table(rows=1, cols=3, style="Table Grid")
-    headings = ["Criterion", "Attitude, skill or knowledge", "Essential or desirable"]
+def _person_specification_table(doc, criteria):
+    table = _table_with_header(doc, ["Criterion", "Essential or desirable", "How it is assessed"])
+    for criterion in criteria:
+        row = table.add_row()
+        name, requirement, assessed = row.cells
+        name.paragraphs[0].add_run(criterion.name).bold = True
+        if criterion.description:
+            name.add_paragraph(criterion.description)
+        requirement.text = criterion.requirement_label
+        assessed.text = criterion.assessed_by_text
+        _space_and_keep_together(row)
+    _fix_widths(table, (Mm(100), Mm(35), Mm(35)))
+
+
+def _table_with_header(doc, headings):
+    table = doc.add_table(rows=1, cols=len(headings), style="Table Grid")
     for cell, heading in zip(table.rows[0].cells, headings, strict=True):
         cell.paragraphs[0].add_run(heading).bold = True
         _shade(cell)
     _repeat_as_header(table.rows[0])
-    for _kind, criteria in job.person_specification():
-        for criterion in criteria:
-            row = table.add_row()
-            name, kind, requirement = row.cells
-            name.paragraphs[0].add_run(criterion.name).bold = True
-            if criterion.description:
-                name.add_paragraph(criterion.description)
-            kind.text = criterion.kind_label
-            requirement.text = criterion.requirement_label
-            for cell in row.cells:
-                cell.paragraphs[-1].paragraph_format.space_after = Pt(4)
-            _keep_row_together(row)
-    _fix_widths(table, (Mm(100), Mm(35), Mm(35)))
+    return table
+
+
+def _space_and_keep_together(row):
+    for cell in row.cells:
+        cell.paragraphs[-1].paragraph_format.space_after = Pt(4)
+    _keep_row_together(row)
 
 
 def _fix_widths(table, widths):
@@ -324,25 +230,22 @@ def _keep_row_together(row):
 
 
 class BodyWriter(HTMLParser):
-    """Writes a body's sanitised HTML into Word: headings, paragraphs, lists, tables, links.
+    """Writes a body's sanitised HTML into Word: headings, paragraphs, lists and tables.
 
-    The HTML comes from `embedded.markdown`, so only its allow-listed tags
-    arrive. Links keep their text and gain their address in brackets (not
-    glossary terms); "link to this section" anchors, the marks on links to
-    other websites and images are left out.
+    The HTML comes from `embedded.markdown` by way of
+    `jobdescription.without_links`, so only its allow-listed tags arrive, and
+    no links; images are left out.
     """
 
     HEADINGS = {"h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
     LISTS = {"ul": "List Bullet", "ol": "List Number"}
 
-    def __init__(self, doc, base_url):
+    def __init__(self, doc):
         super().__init__(convert_charrefs=True)
-        self.doc, self.base_url = doc, base_url
+        self.doc = doc
         self.paragraph = None
         self.lists = []
         self.bold = self.italic = 0
-        self.skipping = None  # the tag whose end stops the skipping
-        self.links = []
         self.table = None
 
     def write(self, html):
@@ -350,16 +253,7 @@ class BodyWriter(HTMLParser):
         self.close()
 
     def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if self.skipping:
-            return
-        classes = (attrs.get("class") or "").split()
-        if tag == "a" and "heading-anchor" in classes:
-            self.skipping = "a"
-        elif tag == "span" and {"nhsuk-u-visually-hidden", "external-link__icon"} & set(classes):
-            # The words and icon that mark a link to another website: its address says it.
-            self.skipping = "span"
-        elif tag in self.HEADINGS:
+        if tag in self.HEADINGS:
             self.paragraph = self.doc.add_heading(level=self.HEADINGS[tag])
         elif tag in self.LISTS:
             self.lists.append(self.LISTS[tag])
@@ -373,9 +267,6 @@ class BodyWriter(HTMLParser):
             self.bold += 1
         elif tag in {"em", "i"}:
             self.italic += 1
-        elif tag == "a":
-            # A glossary term keeps its words only: its address would clutter the sentence.
-            self.links.append("" if "glossary-link" in classes else attrs.get("href") or "")
         elif tag == "br" and self.paragraph is not None:
             self.paragraph.add_run().add_break()
         elif tag == "table":
@@ -386,10 +277,6 @@ class BodyWriter(HTMLParser):
             self.table[-1].append("")
 
     def handle_endtag(self, tag):
-        if self.skipping:
-            if tag == self.skipping:
-                self.skipping = None
-            return
         if tag in self.HEADINGS or tag in {"p", "li", "blockquote", "pre", "dt", "dd"}:
             self.paragraph = None
         elif tag in self.LISTS and self.lists:
@@ -398,17 +285,12 @@ class BodyWriter(HTMLParser):
             self.bold = max(self.bold - 1, 0)
         elif tag in {"em", "i"}:
             self.italic = max(self.italic - 1, 0)
-        elif tag == "a" and self.links:
-            href = self.links.pop()
-            if href and not href.startswith("#"):
-                self._text(f" ({urljoin(self.base_url, href)})")
         elif tag == "table" and self.table is not None:
             rows, self.table = [row for row in self.table if row], None
             self._table(rows)
 
     def handle_data(self, data):
-        if not self.skipping:
-            self._text(re.sub(r"\s+", " ", data))
+        self._text(re.sub(r"\s+", " ", data))
 
     def _text(self, text):
         if self.table is not None:

@@ -11,9 +11,11 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import ssl
+import string
 import subprocess
 import sys
 import time
@@ -230,3 +232,89 @@ def uploaded_image_url(answer):
     """The address in the Markdown the editor's upload endpoint answers with."""
     code = json.loads(answer.body)["image_code"]
     return re.search(r"\]\((.+)\)$", code).group(1)
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "embedded.conf.template"
+NGINX_MAIN_CONFIG = """
+user root;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    include {dir}/embedded.conf;
+    {extra}
+}}
+"""
+# The yardstick for the edge: the same nginx, TLS and compression serving a file from disk.
+NGINX_STATIC_SERVER = """
+    server {{
+        listen {port} ssl;
+        ssl_certificate {dir}/cert.pem;
+        ssl_certificate_key {dir}/key.pem;
+        gzip on;
+        gzip_min_length 512;
+        root {root};
+    }}
+"""
+
+
+@dataclass
+class Edge:
+    base: str
+    static_base: str | None
+
+
+@contextlib.contextmanager
+def nginx_in_front_of(upstream, folder, static_root=None):
+    """The repo's nginx template, filled in as the nginx image would, on free ports, in
+    front of `upstream`. With `static_root`, the same nginx also serves that folder's files
+    from `Edge.static_base`."""
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=localhost", "-keyout", folder / "key.pem", "-out", folder / "cert.pem",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    http_port, https_port, static_port = free_port(), free_port(), free_port()
+    values = {
+        "EMBEDDED_UPSTREAM": upstream.removeprefix("http://"),
+        "EMBEDDED_CACHE_DIR": str(folder / "cache"),
+        "EMBEDDED_HTTP_PORT": str(http_port),
+        "EMBEDDED_HTTPS_PORT": str(https_port),
+        "EMBEDDED_TLS_CERTIFICATE": str(folder / "cert.pem"),
+        "EMBEDDED_TLS_CERTIFICATE_KEY": str(folder / "key.pem"),
+    }
+    config = string.Template(NGINX_TEMPLATE.read_text()).safe_substitute(values)
+    if "${" in config:
+        raise ValueError("the nginx template names a value nginx_in_front_of does not fill in")
+    (folder / "embedded.conf").write_text(config)
+    extra = ""
+    if static_root is not None:
+        extra = NGINX_STATIC_SERVER.format(port=static_port, dir=folder, root=static_root)
+    (folder / "nginx.conf").write_text(NGINX_MAIN_CONFIG.format(dir=folder, extra=extra))
+    process = subprocess.Popen(
+        [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(https_port, process=process)
+        yield Edge(
+            base=f"https://127.0.0.1:{https_port}",
+            static_base=f"https://127.0.0.1:{static_port}" if static_root else None,
+        )
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        process.stderr.close()

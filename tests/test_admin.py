@@ -5,6 +5,7 @@ import datetime
 import io
 import zipfile
 
+import freezegun
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from embedded import drafts
 from embedded.models import Feedback, Redirect
 from guidance.models import GuidePart
 from tests.factories import make_page
@@ -19,6 +21,13 @@ from tests.factories import make_page
 pytestmark = pytest.mark.django_db
 
 PART = ("researchers", "what-the-role-is-like")
+
+
+@pytest.fixture(autouse=True)
+def self_approval(settings):
+    """These tests are of publishing itself: a team that lets editors approve their own work.
+    (The second pair of eyes is tested in test_review.py.)"""
+    settings.EDITORIAL_SELF_APPROVAL = True
 
 
 @pytest.fixture
@@ -49,12 +58,30 @@ def change_form_data(obj, **changes):
         "slug": obj.slug,
         "summary": obj.summary,
         "body": obj.body,
-        "status": obj.status,
         "published_at_0": timezone.localtime(obj.published_at).strftime("%d/%m/%Y"),
         "published_at_1": timezone.localtime(obj.published_at).strftime("%H:%M:%S"),
         "last_reviewed": obj.last_reviewed.strftime("%d/%m/%Y"),
         "next_review_due": obj.next_review_due.strftime("%d/%m/%Y"),
     }
+    data.update(changes)
+    return data
+
+
+def page_form_data(page, **changes):
+    """What the admin change form posts for a page, with some fields changed."""
+    data = {
+        "title": page.title,
+        "slug": page.slug,
+        "summary": page.summary,
+        "body": page.body,
+        "published_at_0": "",
+        "published_at_1": "",
+        "last_reviewed": page.last_reviewed.strftime("%d/%m/%Y"),
+        "next_review_due": page.next_review_due.strftime("%d/%m/%Y"),
+    }
+    if page.published_at:
+        data["published_at_0"] = timezone.localtime(page.published_at).strftime("%d/%m/%Y")
+        data["published_at_1"] = timezone.localtime(page.published_at).strftime("%H:%M:%S")
     data.update(changes)
     return data
 
@@ -96,57 +123,146 @@ def test_the_preview_endpoint_renders_through_the_sanitiser_for_staff_only(edito
     assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
 
 
-def test_a_draft_is_hidden_until_published_then_live_at_once(editor_client):
+def test_saving_a_draft_of_a_live_part_keeps_the_live_version_for_readers(editor_client):
     reader = Client()
     obj = part()
     url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
     public = obj.get_absolute_url()
     assert reader.get(public).status_code == 200  # now cached for readers
     new_body = obj.body + "\n\nA brand new paragraph."
-    assert (
-        editor_client.post(url, change_form_data(obj, status="draft", body=new_body)).status_code
-        == 302
+    response = editor_client.post(
+        url, change_form_data(obj, body=new_body, _save_draft="Save draft"), follow=True
     )
-    assert reader.get(public).status_code == 404
-    preview = editor_client.get(public)
-    assert (
-        b"A brand new paragraph." in preview.content
-        and b"Preview: not published" in preview.content
+    assert "Readers still see the live version" in response.content.decode()
+    live = reader.get(public)
+    assert live.status_code == 200 and b"A brand new paragraph." not in live.content
+    assert part().body == obj.body
+    form = editor_client.get(url).content.decode()
+    assert "A brand new paragraph." in form
+    assert "Live, with unpublished changes" in form
+    listing = editor_client.get(reverse("admin:guidance_guidepart_changelist"))
+    assert "Live, with unpublished changes" in listing.content.decode()
+    preview = editor_client.get(reverse("admin:guidance_guidepart_preview", args=[obj.pk]))
+    assert b"A brand new paragraph." in preview.content
+    assert b"Was this page helpful?" not in preview.content
+    assert "no-store" in preview["Cache-Control"]
+    assert b"A brand new paragraph." not in editor_client.get(public).content
+
+    response = editor_client.post(
+        url, change_form_data(part(), body=new_body, _publish="Publish"), follow=True
     )
-    editor_client.post(url, change_form_data(part(), status="published", body=new_body))
+    assert "Published. Readers now see this version" in response.content.decode()
     assert b"A brand new paragraph." in reader.get(public).content
+    assert part().status == "published" and not drafts.draft_of(part())
 
 
-def test_publish_and_unpublish_actions(editor_client):
-    page = make_page("action-page", status="draft", published_at=None)
-    changelist = reverse("admin:embedded_page_changelist")
-    editor_client.post(changelist, {"action": "publish_now", "_selected_action": [page.pk]})
+def test_a_never_published_page_is_saved_as_a_draft_then_published(editor_client):
+    page = make_page("new-page", status="draft", published_at=None)
+    url = reverse("admin:embedded_page_change", args=[page.pk])
+    data = page_form_data(page, body="Fresh words.", _save_draft="Save draft")
+    assert editor_client.post(url, data).status_code == 302
     page.refresh_from_db()
-    assert page.is_live
-    editor_client.post(changelist, {"action": "unpublish", "_selected_action": [page.pk]})
+    assert page.body == "Fresh words." and page.status == "draft"
+    assert Client().get("/new-page/").status_code == 404
+    editor_client.post(url, page_form_data(page, _publish="Publish"))
     page.refresh_from_db()
-    assert page.status == "draft"
+    assert page.is_live and Client().get("/new-page/").status_code == 200
 
 
-def test_scheduling_keeps_content_hidden_until_its_date(editor_client):
+def test_a_plain_save_of_a_live_item_never_takes_it_off_the_site(editor_client):
+    obj = part()
+    url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
+    editor_client.post(url, change_form_data(obj, title="Changed quietly", status="draft"))
+    assert part().status == "published" and part().title == obj.title
+    assert Client().get(obj.get_absolute_url()).status_code == 200
+
+
+def test_publishing_changes_at_a_future_date_keeps_the_live_version_until_then(
+    editor_client, editor
+):
     reader = Client()
     obj = part()
     url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
     later = timezone.localtime() + datetime.timedelta(days=3)
-    data = change_form_data(obj, published_at_0=later.strftime("%d/%m/%Y"))
-    assert editor_client.post(url, data).status_code == 302
-    assert reader.get(obj.get_absolute_url()).status_code == 404
-    assert (
-        "Scheduled for"
-        in editor_client.get(reverse("admin:guidance_guidepart_changelist")).content.decode()
+    data = change_form_data(
+        obj,
+        title="A title for later",
+        published_at_0=later.strftime("%d/%m/%Y"),
+        _publish="Publish",
     )
+    response = editor_client.post(url, data, follow=True)
+    assert "Readers see the live version until then" in response.content.decode()
+    live = reader.get(obj.get_absolute_url())
+    assert live.status_code == 200 and obj.title.encode() in live.content
+    assert part().title == obj.title
+    listing = editor_client.get(reverse("admin:guidance_guidepart_changelist")).content.decode()
+    assert "Live, changes scheduled for" in listing
+
+    assert drafts.publish_due(now=timezone.now()) == ([], [])
+    with freezegun.freeze_time(later + datetime.timedelta(minutes=1)):
+        out = io.StringIO()
+        call_command("publish_scheduled", stdout=out)
+        assert "Published the scheduled changes to “A title for later”" in out.getvalue()
+        assert part().title == "A title for later" and part().is_live
+    assert part().history.first().history_user == editor
+    assert not drafts.draft_of(part())
 
 
-def test_history_records_who_changed_what_and_revert_restores_it(editor_client, editor):
+def test_scheduling_a_never_published_page_keeps_it_hidden_until_its_date(editor_client):
+    page = make_page("later-page", status="draft", published_at=None)
+    url = reverse("admin:embedded_page_change", args=[page.pk])
+    later = timezone.localtime() + datetime.timedelta(days=3)
+    data = page_form_data(
+        page,
+        published_at_0=later.strftime("%d/%m/%Y"),
+        published_at_1="09:00:00",
+        _publish="Publish",
+    )
+    response = editor_client.post(url, data, follow=True)
+    assert "Scheduled: it goes live on" in response.content.decode()
+    assert Client().get("/later-page/").status_code == 404
+    listing = editor_client.get(reverse("admin:embedded_page_changelist")).content.decode()
+    assert "Scheduled for" in listing
+
+
+def test_unpublish_asks_first_naming_the_address_readers_will_lose(editor_client):
+    obj = part()
+    url = reverse("admin:guidance_guidepart_unpublish", args=[obj.pk])
+    form = editor_client.get(reverse("admin:guidance_guidepart_change", args=[obj.pk]))
+    assert url in form.content.decode()
+    confirm = editor_client.get(url).content.decode()
+    assert f"http://testserver{obj.get_absolute_url()}" in confirm
+    assert "Yes, unpublish it" in confirm
+    assert part().is_live  # asking changes nothing
+    response = editor_client.post(url, follow=True)
+    assert "Readers can no longer open" in response.content.decode()
+    assert part().status == "draft"
+    assert Client().get(obj.get_absolute_url()).status_code == 404
+
+
+def test_the_publish_action_publishes_drafts_and_their_waiting_changes(editor_client):
+    page = make_page("action-page", status="draft", published_at=None)
+    live = make_page("live-page", title="Old title")
+    editor_client.post(
+        reverse("admin:embedded_page_change", args=[live.pk]),
+        page_form_data(live, title="New title", _save_draft="Save draft"),
+    )
+    live.refresh_from_db()
+    assert live.title == "Old title"
+    changelist = reverse("admin:embedded_page_changelist")
+    editor_client.post(
+        changelist, {"action": "publish_now", "_selected_action": [page.pk, live.pk]}
+    )
+    page.refresh_from_db()
+    live.refresh_from_db()
+    assert page.is_live and live.title == "New title" and not drafts.draft_of(live)
+
+
+def test_history_records_who_changed_what_and_revert_makes_a_draft(editor_client, editor):
     obj = part()
     original_title = obj.title
     url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
-    editor_client.post(url, change_form_data(obj, title="A worse title"))
+    editor_client.post(url, change_form_data(obj, title="A worse title", _publish="Publish"))
     history = editor_client.get(reverse("admin:guidance_guidepart_history", args=[obj.pk]))
     row = history.content.decode().split("<tbody>")[1].split("</tr>")[0]
     assert "editor" in row and "Changed" in row and "<li>Title</li>" in row
@@ -158,6 +274,9 @@ def test_history_records_who_changed_what_and_revert_restores_it(editor_client, 
     form = editor_client.get(revert_url)
     assert form.status_code == 200
     editor_client.post(revert_url, change_form_data(part(), title=original_title))
+    assert part().title == "A worse title"  # what is live changes only when published
+    assert drafts.draft_of(part()).data["title"] == [original_title]
+    editor_client.post(url, change_form_data(part(), title=original_title, _publish="Publish"))
     assert part().title == original_title
 
 
@@ -166,7 +285,7 @@ def test_a_changed_slug_redirects_the_old_address_permanently(editor_client):
     obj = part()
     old_url = obj.get_absolute_url()
     url = reverse("admin:guidance_guidepart_change", args=[obj.pk])
-    editor_client.post(url, change_form_data(obj, slug="the-role-day-to-day"))
+    editor_client.post(url, change_form_data(obj, slug="the-role-day-to-day", _publish="Publish"))
     response = reader.get(old_url)
     assert response.status_code == 301
     assert response["Location"] == "/guidance/researchers/the-role-day-to-day/"
@@ -302,8 +421,27 @@ def test_feedback_is_listed_for_editors_and_exported_as_csv(editor_client):
     )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["date", "page", "helpful", "comment"]
-    assert rows[1][1:] == ["/about/", "no", "'=HYPERLINK(1)"]
+    assert rows[0] == ["date", "page", "title", "helpful", "comment"]
+    assert rows[1][1:] == ["/about/", "About the Embedded Research project", "no", "'=HYPERLINK(1)"]
+
+
+def test_the_feedback_list_names_pages_totals_them_and_exports_everything(editor_client):
+    Feedback.objects.create(path="/about/", helpful=False, comment="Too long")
+    Feedback.objects.create(path="/about/", helpful=False)
+    Feedback.objects.create(path="/about/", helpful=True)
+    Feedback.objects.create(path="/privacy/", helpful=True)
+    html = editor_client.get(reverse("admin:embedded_feedback_changelist")).content.decode()
+    totals = html.split('id="feedback-totals"')[1].split("</table>")[0]
+    first = totals.split("<tbody>")[1].split("</tr>")[0]
+    assert '<a href="/about/">About the Embedded Research project</a>' in first
+    assert "<td>1</td>" in first and "<td>2</td>" in first
+    assert (
+        '<a href="/about/">About the Embedded Research project</a>'
+        in html.split('id="result_list"')[1]
+    )
+    export = editor_client.get(reverse("admin:embedded_feedback_export"))
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert len(rows) == 5 and "no-store" in export["Cache-Control"]
 
 
 def test_staff_can_download_the_content_as_a_zip_of_files(editor_client):
@@ -337,7 +475,11 @@ def viewer_client(client, django_user_model):
 def test_staff_who_may_only_view_cannot_publish_or_unpublish(viewer_client):
     page = make_page("viewed-page")
     changelist = reverse("admin:embedded_page_changelist")
-    viewer_client.post(changelist, {"action": "unpublish", "_selected_action": [page.pk]})
+    viewer_client.post(changelist, {"action": "publish_now", "_selected_action": [page.pk]})
+    assert (
+        viewer_client.post(reverse("admin:embedded_page_unpublish", args=[page.pk])).status_code
+        == 403
+    )
     page.refresh_from_db()
     assert page.status == "published"
 

@@ -4,6 +4,7 @@ import datetime
 import re
 from html import unescape
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -110,8 +111,8 @@ def studies():
 def test_the_list_shows_every_published_case_study_as_a_card_with_its_key_facts(client):
     html = client.get(LIST).content.decode()
     published = CaseStudy.objects.published()
-    assert results_heading(html) == f"{published.count()} case studies"
-    assert card_titles(html) == [study.title for study in published.order_by("title")]
+    assert results_heading(html).startswith(f"{published.count()} case studies")
+    assert card_titles(html) == [study.title for study in published.order_by("title")][:10]
     card = html[html.index("A researcher in residence in a hospital&#x27;s discharge team") :]
     facts = re.search(r'<ul class="card-tags" aria-label="Key facts">(.*?)</ul>', card).group(1)
     assert re.findall(r">([^<>]+)</strong>", facts) == [
@@ -164,9 +165,9 @@ def test_each_option_shows_how_many_case_studies_it_would_find(client, studies):
         "2021": "2021 (1 case study)",
     }
     assert options(html, "public_involvement") == {
-        "scheme": "In the scheme itself (1 case study)",
+        "scheme": "In the scheme as a whole (1 case study)",
         "projects": "In individual projects (1 case study)",
-        "none": "Not yet (2 case studies)",
+        "none": "None yet (2 case studies)",
     }
     assert "wales" not in options(html, "region"), "a value no case study has is not offered"
 
@@ -184,21 +185,106 @@ def test_ticking_options_in_different_facets_shows_case_studies_with_all_of_them
     assert results_heading(html) == "1 case study"
 
 
-def test_counts_take_account_of_the_other_facets_but_not_the_facets_own_choice(client, studies):
+def test_a_count_is_what_the_results_would_be_with_that_option_added(client, studies):
     html = client.get(LIST, {"setting": "acute-trust", "region": "north-west"}).content.decode()
-    # Setting counts assume the region choice: another setting would add to the results.
+    assert card_titles(html) == ["Bravo"]
+    # Within the ticked setting group, a count is the union: Bravo, plus Charlie if added.
     assert options(html, "setting") == {
         "acute-trust": "Acute trust (1 case study)",
-        "mental-health-trust": "Mental health trust (1 case study)",
-        "local-authority-public-health": "Local authority public health (0 case studies)",
+        "mental-health-trust": "Mental health trust (2 case studies)",
+        "local-authority-public-health": "Local authority public health (1 case study)",
     }
     assert options(html, "region") == {
-        "london": "London (1 case study)",
+        "london": "London (2 case studies)",
         "north-west": "North West (1 case study)",
     }
-    assert (
-        options(html, "model")["research-practitioner"] == "Research practitioner (0 case studies)"
+    # In a group with nothing ticked, an option narrows: Bravo is not a research practitioner.
+    assert options(html, "model") == {
+        "researcher-in-residence": "Researcher in residence (0 case studies)",
+        "embedded-team": "Embedded research or evaluation team (1 case study)",
+        "research-practitioner": "Research practitioner (0 case studies)",
+    }
+
+
+def test_a_count_in_a_group_of_several_values_counts_each_case_study_once(client, studies):
+    # Bravo has both Evaluation and Workforce: adding Workforce to Evaluation adds nobody.
+    html = client.get(LIST, {"theme": "evaluation"}).content.decode()
+    assert card_titles(html) == ["Alpha", "Bravo"]
+    assert options(html, "theme") == {
+        "evaluation": "Evaluation (2 case studies)",
+        "mental-health": "Mental health (3 case studies)",
+        "public-health": "Public health (3 case studies)",
+        "workforce": "Workforce (2 case studies)",
+    }
+    html = client.get(LIST, {"theme": ["evaluation", "mental-health"]}).content.decode()
+    assert card_titles(html) == ["Alpha", "Bravo", "Charlie"]
+    assert results_heading(html) == "3 case studies"
+
+
+def checkbox(html, for_id):
+    return re.search(rf'<input [^>]*id="{for_id}"[^>]*>', html).group(0)
+
+
+def test_an_option_that_would_show_nothing_is_disabled_but_a_ticked_one_never_is(client, studies):
+    html = client.get(LIST, {"setting": "mental-health-trust", "region": "london"}).content.decode()
+    assert results_heading(html) == "0 case studies"
+    # Nothing London-based is funded by a charity, and nothing here is a research practitioner.
+    assert " disabled" in checkbox(html, "model-embedded-team")
+    assert " disabled" in checkbox(html, "funding-charity")
+    assert " disabled" not in checkbox(html, "setting-acute-trust")  # Alpha, in London
+    # The ticked options can still be unticked, though they show nothing together.
+    assert " disabled" not in checkbox(html, "setting-mental-health-trust")
+    assert " disabled" not in checkbox(html, "region-london")
+    assert options(html, "region")["north-west"] == "North West (1 case study)"
+
+
+def test_with_nothing_ticked_no_option_is_disabled(client, studies):
+    html = client.get(LIST).content.decode()
+    assert "disabled" not in html
+
+
+def test_filter_labels_read_as_answers_to_their_question(client, studies):
+    html = client.get(LIST).content.decode()
+    assert options(html, "funding")["joint"] == "The host and a university together (1 case study)"
+    assert options(html, "public_involvement")["none"] == "None yet (2 case studies)"
+    assert ">Jointly<" not in html and "Not yet" not in html
+
+
+def test_the_count_and_selected_filters_come_before_the_filter_groups(client, studies):
+    html = client.get(LIST, {"region": "london"}).content.decode()
+    count = html.index('id="results-heading"')
+    selected = html.index("Remove filter: London (region)")
+    skip = html.index('<a class="skip-filters" href="#results">Skip to results</a>')
+    form = html.index('<form class="filters"')
+    first_card = html.index('class="nhsuk-card__link"')
+    assert count < selected < skip < form < first_card
+    assert 'id="results" tabindex="-1"' in html
+
+
+def filter_groups(html):
+    """{legend: open?} of the filter groups, each a <details>."""
+    groups = re.findall(
+        r'<details class="nhsuk-details filter-group" data-filter-group( open)?>\s*'
+        r'<summary class="nhsuk-details__summary">\s*'
+        r'<span class="nhsuk-details__summary-text">([^<]+)',
+        html,
     )
+    return {legend.strip(): bool(opened) for opened, legend in groups}
+
+
+def test_each_filter_group_is_a_details_open_only_when_something_in_it_is_ticked(client, studies):
+    assert set(filter_groups(client.get(LIST).content.decode()).values()) == {False}
+    html = client.get(LIST, {"region": "london", "theme": "evaluation"}).content.decode()
+    assert filter_groups(html) == {
+        "Setting": False,
+        "Model of embedding": False,
+        "Region": True,
+        "Funded by": False,
+        "Public involvement": False,
+        "Theme": True,
+        "Year started": False,
+    }
+    assert "(1 selected)" in html
 
 
 def test_filtering_by_theme_and_by_year(client, studies):
@@ -429,14 +515,20 @@ def test_the_list_costs_three_queries_however_many_case_studies_and_filters(
 
 
 @pytest.mark.parametrize("extra_themes", [0, 20])
-def test_a_case_study_costs_three_queries(client, django_assert_num_queries, extra_themes):
+@pytest.mark.parametrize("came_from", ["", "setting=acute-trust&theme=evaluation"])
+def test_a_case_study_costs_five_queries(
+    client, django_assert_num_queries, thirty_more, extra_themes, came_from
+):
     study = make_case_study("counted")
-    with_themes(study, *[f"Theme {n}" for n in range(extra_themes)])
+    with_themes(study, "Evaluation", *[f"Theme {n}" for n in range(extra_themes)])
     guide = make_guide("counted-guide")
     study.related_parts.set([make_part(guide, f"part-{n}", order=n) for n in range(5)])
-    # the case study, its themes, its related guidance
-    with django_assert_num_queries(3):
-        assert client.get("/case-studies/counted/").status_code == 200
+    # the case study, its themes, its related guidance, and the facets and themes of every
+    # published case study (to check the list it came from and to suggest similar ones)
+    with django_assert_num_queries(5):
+        response = client.get("/case-studies/counted/", {"from": came_from} if came_from else {})
+        assert response.status_code == 200
+    assert "Similar case studies" in response.content.decode()
 
 
 # One case study
@@ -476,7 +568,7 @@ def test_at_a_glance_lists_every_facet_in_plain_words(client):
     assert '<h2 id="at-a-glance">At a glance</h2>' in html
     assert at_a_glance(html) == {
         "Setting": "Local authority public health",
-        "Model of embedding": "Joint or clinical-academic post",
+        "Model of embedding": "Joint post",
         "Region": "North East and Yorkshire",
         "Started": "2019",
         "Duration": "2 years and 6 months",
@@ -496,7 +588,7 @@ def test_key_lessons_are_a_list_one_per_line(client):
 
 
 def test_the_contents_list_covers_the_glance_the_body_the_lessons_and_the_guidance(client):
-    study = make_case_study("contents")
+    study = make_case_study("contents")  # similar to shipped ones in an acute trust
     study.related_parts.set([make_part(make_guide("contents-guide"), "a-part")])
     html = client.get(study.get_absolute_url()).content.decode()
     nav = re.search(r'<details class="nhsuk-details on-page-contents.*?</details>', html, re.S)[0]
@@ -505,6 +597,7 @@ def test_the_contents_list_covers_the_glance_the_body_the_lessons_and_the_guidan
         "#first-section",
         "#second-section",
         "#key-lessons",
+        "#similar-case-studies",
         "#related-guidance",
     ]
 
@@ -541,15 +634,6 @@ def test_a_case_study_without_related_guidance_has_no_empty_section(client):
     assert "Related guidance" not in html
 
 
-def test_a_case_study_has_breadcrumbs_back_to_the_list(client):
-    html = client.get(make_case_study("crumbs").get_absolute_url()).content.decode()
-    crumbs = re.search(r'<nav class="nhsuk-breadcrumb".*?</nav>', html, re.S).group(0)
-    assert re.findall(r'class="nhsuk-breadcrumb__link" href="([^"]+)">([^<]+)<', crumbs) == [
-        ("/", "Home"),
-        ("/case-studies/", "Case studies"),
-    ]
-
-
 def test_the_list_and_case_studies_are_cached_for_anonymous_readers(client, studies):
     for url in [LIST, f"{LIST}?region=london", "/case-studies/alpha/"]:
         assert "public" in client.get(url)["Cache-Control"]
@@ -566,3 +650,142 @@ def test_each_shipped_case_study_gives_the_composite_notice_once(client, slug):
     html = client.get(f"/case-studies/{slug}/").content.decode()
     assert text(html).count("This is an illustrative composite") == 1
     assert "illustrative composite" not in CaseStudy.objects.get(slug=slug).body_html
+
+
+# Back to the filtered list
+
+
+def crumbs(html):
+    nav = re.search(r'<nav class="nhsuk-breadcrumb".*?</nav>', html, re.S).group(0)
+    links = re.findall(r'class="nhsuk-breadcrumb__link" href="([^"]+)">([^<]+)<', nav)
+    back = re.search(r'<a class="nhsuk-back-link" href="([^"]+)">', nav).group(1)
+    return [(unescape(href), label) for href, label in links], unescape(back)
+
+
+def test_a_result_links_to_its_case_study_carrying_the_filters(client, studies):
+    query = {"region": "london", "model": "researcher-in-residence"}
+    html = client.get(LIST, query).content.decode()
+    [link] = re.findall(r'class="nhsuk-card__link" href="([^"]+)"', html)
+    assert unescape(link) == (
+        "/case-studies/alpha/?from=model%3Dresearcher-in-residence%26region%3Dlondon"
+    )
+    plain = client.get(LIST).content.decode()
+    assert 'class="nhsuk-card__link" href="/case-studies/alpha/"' in plain
+
+
+def test_the_breadcrumb_and_back_link_return_to_the_filtered_list(client, studies):
+    html = client.get(
+        "/case-studies/alpha/", {"from": "model=researcher-in-residence&region=london"}
+    ).content.decode()
+    links, back = crumbs(html)
+    list_address = "/case-studies/?model=researcher-in-residence&region=london"
+    assert links == [("/", "Home"), (list_address, "Case studies")]
+    assert back == list_address
+    listed = client.get(list_address).content.decode()
+    assert card_titles(listed) == ["Alpha"]
+
+
+def test_without_a_list_to_return_to_the_breadcrumb_goes_to_the_whole_list(client, studies):
+    links, back = crumbs(client.get("/case-studies/alpha/").content.decode())
+    assert links == [("/", "Home"), ("/case-studies/", "Case studies")]
+    assert back == "/case-studies/"
+
+
+@pytest.mark.parametrize(
+    "came_from, tidy",
+    [
+        (
+            "region=london&model=researcher-in-residence",
+            "model=researcher-in-residence&region=london",
+        ),
+        ("region=london&region=london", "region=london"),
+        ("region=london&utm_source=x&page=3", "region=london"),
+        ("region=atlantis&region=london", "region=london"),
+        ("theme=evaluation&theme=no-such-theme", "theme=evaluation"),
+        ("region=atlantis", ""),
+        ("https://evil.example/", ""),
+        ("//evil.example/case-studies/", ""),
+        ("", ""),
+        ("region=london&" * 200, ""),
+        ("&" * 150 + "region=london", ""),
+        ("%3Cscript%3E=1", ""),
+    ],
+)
+def test_a_list_address_that_is_not_tidy_is_sent_to_its_tidy_form(client, studies, came_from, tidy):
+    response = client.get("/case-studies/alpha/", {"from": came_from})
+    assert response.status_code == 302
+    expected = "/case-studies/alpha/" + (f"?from={quote(tidy)}" if tidy else "")
+    assert response["Location"] == expected
+    assert "public" not in response.get("Cache-Control", ""), "a redirect is never cached"
+
+
+def test_only_one_list_address_is_kept(client, studies):
+    response = client.get("/case-studies/alpha/?from=region%3Dlondon&from=region%3Dlondon")
+    assert response.status_code == 302
+    assert response["Location"] == "/case-studies/alpha/?from=region%3Dlondon"
+
+
+def test_a_case_study_reached_from_a_list_is_cached_once_per_list(client, studies):
+    from embedded import caching
+
+    caching.local.clear()
+    for _ in range(2):
+        assert client.get("/case-studies/alpha/", {"from": "region=london"}).status_code == 200
+        client.get("/case-studies/alpha/", {"from": "region=nowhere"})
+        client.get("/case-studies/alpha/", {"from": "region=london", "junk": "1"})
+    assert len(caching.local.pages) == 1
+
+
+# Similar case studies
+
+
+def similar_section(html):
+    match = re.search(r'<section class="similar".*?</section>', html, re.S)
+    if match is None:
+        return []
+    items = re.findall(
+        r'<a class="similar__link" href="([^"]+)">([^<]+)</a>.*?In common: ([^<]+)</p>',
+        match.group(0),
+        re.S,
+    )
+    return [(unescape(href), unescape(title), unescape(shared)) for href, title, shared in items]
+
+
+def test_similar_case_studies_share_the_model_setting_or_a_theme_most_alike_first(client, studies):
+    html = client.get("/case-studies/alpha/").content.decode()
+    # Alpha: acute trust, researcher in residence, Evaluation. Charlie shares the model (2),
+    # Bravo the setting and a theme (2): tied, so by title. Delta shares nothing.
+    assert similar_section(html) == [
+        ("/case-studies/bravo/", "Bravo", "Acute trust, Evaluation"),
+        ("/case-studies/charlie/", "Charlie", "Researcher in residence"),
+    ]
+    assert 'href="#similar-case-studies"' in html
+
+
+def test_similar_case_studies_keep_the_list_the_reader_came_from(client, studies):
+    html = client.get("/case-studies/alpha/", {"from": "region=london"}).content.decode()
+    assert [href for href, _, _ in similar_section(html)] == [
+        "/case-studies/bravo/?from=region%3Dlondon",
+        "/case-studies/charlie/?from=region%3Dlondon",
+    ]
+
+
+def test_similar_case_studies_are_only_published_ones(client, studies):
+    make_case_study("hidden", title="Aardvark draft", status="draft")
+    make_case_study(
+        "later", title="Aardvark later", published_at=timezone.now() + datetime.timedelta(days=3)
+    )
+    html = client.get("/case-studies/alpha/").content.decode()
+    assert [title for _, title, _ in similar_section(html)] == ["Bravo", "Charlie"]
+
+
+def test_at_most_three_similar_case_studies_are_suggested(client, many_studies):
+    study = make_case_study("another", title="Another", setting="integrated-care-board")
+    html = client.get(study.get_absolute_url()).content.decode()
+    assert len(similar_section(html)) == 3
+
+
+def test_a_case_study_with_nothing_in_common_has_no_similar_section(client, studies):
+    html = client.get("/case-studies/delta/").content.decode()
+    assert similar_section(html) == []
+    assert "Similar case studies" not in html

@@ -168,6 +168,36 @@ def test_a_link_to_a_missing_guide_part_is_named_and_nothing_changes(content_dir
     assert snapshot() == before
 
 
+def test_a_criterion_links_to_a_heading_of_its_part_and_a_missing_one_is_named(content_dir):
+    load(content_dir)
+
+    def curiosity():
+        return RoleProfile.objects.get(slug="sample-role").competencies.get(name="Curiosity")
+
+    assert (curiosity().guide_part.slug, curiosity().guide_anchor) == ("second-part", "")
+    path = content_dir / ROLE
+    text = path.read_text()
+    path.write_text(
+        text.replace("sample-guide/second-part", "sample-guide/second-part#another-section")
+    )
+    load(content_dir)
+    assert curiosity().guide_anchor == "another-section"
+    path.write_text(text.replace("sample-guide/second-part", "sample-guide/second-part#nowhere"))
+    before = snapshot()
+    with pytest.raises(
+        ContentError, match="names the heading #nowhere in 'sample-guide/second-part'"
+    ):
+        load(content_dir)
+    assert snapshot() == before
+
+
+def test_a_criterion_assessed_in_an_unknown_way_is_named(content_dir):
+    path = content_dir / ROLE
+    path.write_text(path.read_text().replace("      - interview\n", "      - astrology\n", 1))
+    with pytest.raises(ContentError, match="should be one of application, interview"):
+        load(content_dir)
+
+
 def test_a_non_integer_order_is_refused(content_dir):
     path = content_dir / PART
     path.write_text(path.read_text().replace("order: 1", "order: first"))

@@ -5,14 +5,9 @@ pages as their Cache-Control allows, and tells the site who the reader is; the s
 with production settings, DJANGO_PROXY_COUNT=1 and a two-second PUBLIC_CACHE_MAX_AGE.
 """
 
-import contextlib
 import gzip
-import os
 import re
 import shutil
-import signal
-import string
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -20,17 +15,14 @@ from pathlib import Path
 import pytest
 
 from tests.servers import (
-    ROOT,
+    NGINX,
     Visitor,
-    free_port,
     gunicorn,
     manage,
+    nginx_in_front_of,
     production_env,
-    wait_for_port,
 )
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-TEMPLATE = ROOT / "deploy" / "nginx" / "embedded.conf.template"
 MAX_AGE = 2
 PART = "/guidance/nhs-organisations/choosing-a-model/"
 
@@ -40,62 +32,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-MAIN_CONFIG = """
-user root;
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    include {dir}/embedded.conf;
-}}
-"""
-
-
-@contextlib.contextmanager
-def nginx_in_front_of(upstream, folder):
-    """The repo's template, filled in as the nginx image would, running on free ports."""
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", "/CN=localhost", "-keyout", folder / "key.pem", "-out", folder / "cert.pem",
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    http_port, https_port = free_port(), free_port()
-    values = {
-        "EMBEDDED_UPSTREAM": upstream.removeprefix("http://"),
-        "EMBEDDED_CACHE_DIR": str(folder / "cache"),
-        "EMBEDDED_HTTP_PORT": str(http_port),
-        "EMBEDDED_HTTPS_PORT": str(https_port),
-        "EMBEDDED_TLS_CERTIFICATE": str(folder / "cert.pem"),
-        "EMBEDDED_TLS_CERTIFICATE_KEY": str(folder / "key.pem"),
-    }
-    config = string.Template(TEMPLATE.read_text()).safe_substitute(values)
-    assert "${" not in config, "the template names a value the test does not fill in"
-    (folder / "embedded.conf").write_text(config)
-    (folder / "nginx.conf").write_text(MAIN_CONFIG.format(dir=folder))
-    process = subprocess.Popen(
-        [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        wait_for_port(https_port, process=process)
-        yield f"https://127.0.0.1:{https_port}"
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-        process.stderr.close()
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +55,7 @@ def edge():
     )
     try:
         with gunicorn(env, workers=2) as site, nginx_in_front_of(site, folder) as proxy:
-            yield proxy, env
+            yield proxy.base, env
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

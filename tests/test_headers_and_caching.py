@@ -186,7 +186,9 @@ QUERY_BUDGET = {
     "/roles/embedded-researcher/job-description.docx": 4,
     "/case-studies/": 3,
     "/case-studies/?setting=acute-trust&theme=evaluation": 3,
-    "/case-studies/researcher-in-residence-acute-discharge/": 3,
+    # the case study, its themes, its related guidance, every published case study's facets
+    # and themes (to check the list it came from and to suggest similar ones)
+    "/case-studies/researcher-in-residence-acute-discharge/": 5,
     "/search/?q=honorary+contract": 2,
     "/about/": 1,
 }

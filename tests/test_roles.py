@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from urllib.parse import urlencode
 
 import docx
 import lxml.html
@@ -10,6 +11,7 @@ from docx.oxml.ns import qn
 from hypothesis import given
 from hypothesis import strategies as st
 
+from casestudies.models import CaseStudy
 from guidance.models import Competency, GuidePart, RoleProfile
 from tests.factories import publishable
 
@@ -20,6 +22,10 @@ WORD_FILE = "/roles/embedded-researcher/job-description.docx"
 BUILDER = "/roles/embedded-researcher/build/"
 TAILORED_WORD_FILE = "/roles/embedded-researcher/build/job-description.docx"
 SELF_ASSESSMENT = "/roles/embedded-researcher/self-assessment/"
+RESULTS = "/roles/embedded-researcher/self-assessment/results/"
+RESULTS_WORD_FILE = "/roles/embedded-researcher/self-assessment/results/self-assessment.docx"
+SECTIONS = ["Qualifications", "Experience", "Attitudes", "Skills", "Knowledge"]
+ASSESSMENT_METHODS = {"Application", "Interview", "Presentation", "References"}
 WORD_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -52,8 +58,14 @@ def builder_answers(profile, **overrides):
     }
     for each in profile.competencies.all():
         answers[f"requirement_{each.pk}"] = each.requirement
+    answers.update({"added_criterion-TOTAL_FORMS": "5", "added_criterion-INITIAL_FORMS": "0"})
     answers.update(overrides)
     return answers
+
+
+def added_criterion(number, **parts):
+    """The builder's fields for its `number`th added criterion (counting from 1)."""
+    return {f"added_criterion-{number - 1}-{part}": value for part, value in parts.items()}
 
 
 def open_word(response):
@@ -69,7 +81,17 @@ def table_rows(table):
 
 
 def person_specification(document):
-    return next(t for t in document.tables if t.rows[0].cells[0].text == "Criterion")
+    """The person specification's tables, one a section."""
+    return [t for t in document.tables if t.rows[0].cells[0].text == "Criterion"]
+
+
+def person_specification_rows(document):
+    """Every criterion's row, as {name: (essential or desirable, how it is assessed)}."""
+    return {
+        row[0].split("\n")[0]: row[1:]
+        for table in person_specification(document)
+        for row in table_rows(table)[1:]
+    }
 
 
 def job_details(document):
@@ -102,22 +124,95 @@ def text_of(html):
 # The page
 
 
-def test_person_specification_is_a_captioned_table_each_for_attitudes_skills_and_knowledge(
-    client, profile
-):
+def test_person_specification_has_a_captioned_table_for_each_section_hr_expects(client, profile):
     html = client.get(PAGE).content.decode()
     tables = page_tables(html)
     criteria = profile.competencies.count()
-    assert [caption for caption, _rows in tables] == ["Attitudes", "Skills", "Knowledge"]
+    assert [caption for caption, _rows in tables] == SECTIONS
     assert sum(len(rows) for _caption, rows in tables) == criteria
-    assert html.count('scope="col"') == 6 and html.count('scope="row"') == criteria
+    assert html.count('scope="col"') == 3 * len(SECTIONS) and html.count('scope="row"') == criteria
 
 
-def test_each_criterion_is_marked_essential_or_desirable(client, profile):
+def test_each_criterion_is_marked_essential_or_desirable_and_says_how_it_is_assessed(
+    client, profile
+):
     tables = dict(page_tables(client.get(PAGE).content.decode()))
-    requirement = {row[0]: row[1] for rows in tables.values() for row in rows}
+    rows = {row[0].split(" Read more:")[0]: row[1:] for rows in tables.values() for row in rows}
     for each in profile.competencies.all():
-        assert requirement[f"{each.name} {each.description}"] == each.get_requirement_display()
+        requirement, assessed = rows[f"{each.name} {each.description}"]
+        assert requirement == each.get_requirement_display()
+        methods = assessed.split(", ")
+        assert methods and set(methods) <= ASSESSMENT_METHODS, each.name
+
+
+def test_qualifications_and_experience_are_in_the_person_specification(client):
+    tables = dict(page_tables(client.get(PAGE).content.decode()))
+    qualifications = {row[0].split(" ")[0]: row[1] for row in tables["Qualifications"]}
+    assert qualifications["Doctorate"] == "Essential"
+    assert (
+        "doctorate or equivalent experience"
+        in " ".join(row[0] for row in tables["Qualifications"]).lower()
+    )
+    experience = " ".join(row[0] for row in tables["Experience"])
+    assert "Research in or with services" in experience
+    assert "Working across organisations" in experience
+
+
+def test_no_one_is_shut_out_for_their_research_methods_or_what_they_can_learn_in_weeks(profile):
+    methods = profile.competencies.get(name="Qualitative and/or quantitative analysis")
+    assert methods.requirement == "essential"
+    assert not profile.competencies.filter(
+        requirement="essential", name__icontains="qualitative"
+    ).exclude(pk=methods.pk)
+    for learned_in_weeks in ["The Research Passport", "NHS structures and decision-making"]:
+        assert profile.competencies.get(name=learned_in_weeks).requirement == "desirable"
+
+
+def test_publishing_is_asked_for_in_the_duties_and_the_person_specification_alike(profile):
+    duty = profile.responsibilities.get(text__icontains="peer-reviewed journals")
+    writing = profile.competencies.get(name="Academic writing")
+    assert writing.requirement == "essential"
+    assert "peer-reviewed journals" in writing.description and duty
+
+
+def test_every_criterions_guide_link_names_a_published_part_and_a_heading_in_it(profile):
+    for each in profile.competencies.select_related("guide_part__guide", "glossary_term"):
+        if each.guide_part is None:
+            assert not each.guide_anchor
+            assert each.glossary_term is None or each.glossary_term.is_live, each.name
+            continue
+        assert each.guide_part.is_live, each.name
+        assert each.guide_anchor, f"{each.name} links to a whole part, not the section on it"
+        headings = {heading["id"] for heading in each.guide_part.contents}
+        assert each.guide_anchor in headings, f"{each.name}: no #{each.guide_anchor}"
+
+
+@pytest.mark.parametrize(
+    ("name", "link"),
+    [
+        ("Reflexive practice", "/guidance/researchers/attitudes-skills-and-knowledge/"
+         "#reflexivity-noticing-your-own-influence"),
+        ("Making research accessible", "/guidance/researchers/attitudes-skills-and-knowledge/"
+         "#making-research-accessible"),
+        ("Changing how colleagues see research",
+         "/guidance/researchers/attitudes-skills-and-knowledge/"
+         "#changing-how-colleagues-see-research"),
+        ("Resilience in an isolated role", "/guidance/researchers/keeping-your-career-moving/"
+         "#isolation"),
+        ("Research governance and ethics", "/guidance/researchers/approvals-ethics-and-data/"
+         "#check-what-each-project-is"),
+        ("NHS structures and decision-making", "/guidance/researchers/what-the-role-is-like/"
+         "#where-you-might-work"),
+        ("Knowledge mobilisation", "/glossary/#knowledge-mobilisation"),
+        ("Quality improvement methods", "/glossary/#quality-improvement"),
+    ],
+)  # fmt: skip
+def test_the_criteria_the_reviewer_found_misdirected_link_where_they_are_discussed(
+    client, name, link
+):
+    page = lxml.html.fromstring(client.get(PAGE).content)
+    (row,) = [tr for tr in page.iter("tr") if tr.xpath(f"./th//strong[text()='{name}']")]
+    assert row.xpath(".//a/@href") == [link]
 
 
 def test_each_area_of_responsibility_links_to_the_guidance_that_explains_it(client):
@@ -129,6 +224,24 @@ def test_each_area_of_responsibility_links_to_the_guidance_that_explains_it(clie
     )
     assert "Guidance behind this profile" in html
     assert 'href="/guidance/public-involvement/doing-it-well-and-reporting-it/"' in html
+
+
+def test_the_role_page_uses_each_tools_one_name(client):
+    page = lxml.html.fromstring(client.get(PAGE).content)
+    assert page.findtext(".//h1") == "Embedded researcher: job description and person specification"
+    assert page.findtext(".//title").startswith("Embedded researcher: job description and person")
+    links = {" ".join(a.text_content().split()): a.get("href") for a in page.iter("a")}
+    assert links["Tailor the job description"] == BUILDER
+    assert links["Assess your skills"] == SELF_ASSESSMENT
+    (download,) = [text for text, href in links.items() if href == WORD_FILE]
+    size = len(client.get(WORD_FILE).content) / 1024
+    assert download == f"Download the job description (Word document, {round(size)} KB)"
+
+
+def test_the_role_page_says_where_the_profile_comes_from(client):
+    html = client.get(PAGE).content.decode()
+    assert '<h2 id="role-source">Where this profile comes from</h2>' in html
+    assert "doi:10.3310/hfuu3193" in html
 
 
 def test_a_link_to_unpublished_guidance_is_left_out(client):
@@ -162,7 +275,7 @@ def test_role_page_costs_the_same_few_queries_however_long_the_profile(
     for number in range(10):
         profile.responsibilities.create(area="More", text=f"Do thing {number}.", order=100)
         profile.competencies.create(
-            kind="skill", requirement="desirable", name=f"Skill {number}", description="."
+            section="skill", requirement="desirable", name=f"Skill {number}", description="."
         )
     with django_assert_num_queries(4):
         assert client.get(f"{PAGE}?again").status_code == 200
@@ -230,7 +343,7 @@ def test_word_file_downloads_with_a_meaningful_name_and_is_cached_like_a_page(cl
 def test_word_file_has_the_sections_of_a_job_description(client, profile):
     document = open_word(client.get(WORD_FILE))
     title = [p.text for p in document.paragraphs if p.style.name == "Title"]
-    assert title == [profile.title]
+    assert title == [profile.job_title] == ["Embedded researcher"]
     assert headings(document, 1) == [
         "Job details",
         "Purpose of the post",
@@ -238,7 +351,6 @@ def test_word_file_has_the_sections_of_a_job_description(client, profile):
         "Main responsibilities",
         "Working relationships",
         "Person specification",
-        "About this job description",
     ]
     areas = set(profile.responsibilities.values_list("area", flat=True))
     assert areas <= set(headings(document, 2))
@@ -260,29 +372,53 @@ def test_word_file_leaves_the_job_details_for_the_employer_to_fill_in(client):
     }
 
 
-def test_word_file_person_specification_is_a_table_whose_header_repeats_on_each_page(
+def test_word_file_person_specification_is_a_table_a_section_whose_header_repeats_on_each_page(
     client, profile
 ):
-    table = person_specification(open_word(client.get(WORD_FILE)))
-    rows = table_rows(table)
-    assert rows[0] == ("Criterion", "Attitude, skill or knowledge", "Essential or desirable")
-    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert table.style.name == "Table Grid"
-    assert len(rows) == 1 + profile.competencies.count()
-    by_name = {row[0].split("\n")[0]: row[1:] for row in rows[1:]}
+    document = open_word(client.get(WORD_FILE))
+    tables = person_specification(document)
+    assert [heading for heading in headings(document, 2) if heading in SECTIONS] == SECTIONS
+    assert len(tables) == len(SECTIONS)
+    for table in tables:
+        assert table_rows(table)[0] == ("Criterion", "Essential or desirable", "How it is assessed")
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert table.style.name == "Table Grid"
+    rows = person_specification_rows(document)
+    assert len(rows) == profile.competencies.count()
     for each in profile.competencies.all():
-        assert by_name[each.name] == (each.get_kind_display(), each.get_requirement_display())
-    kinds = [row[1] for row in rows[1:]]
-    assert kinds == sorted(kinds, key=["Attitude", "Skill", "Knowledge"].index)
+        assert rows[each.name] == (each.get_requirement_display(), ", ".join(each.assessed_by))
 
 
-def test_word_file_writes_the_sites_links_as_full_addresses(client):
-    text = "\n".join(p.text for p in open_word(client.get(WORD_FILE)).paragraphs)
-    assert "choosing a model (http://testserver/guidance/nhs-organisations/choosing-a-model/)" in (
-        text
-    )
-    assert "Link to the section" not in text
-    assert "last reviewed on 26 November 2026" in text
+def word_text(document):
+    """Every word in a Word file: its paragraphs and its tables' cells."""
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+# What a reader of the website needs, and an applicant for the post must not see.
+SITE_TEXT = [
+    "If you are an employer",
+    "builder",
+    "self-assessment",
+    "Assess your skills",
+    "Tailor the job description",
+    "Link to the section",
+    "Where this profile comes from",
+    "doi:",
+    "Embedded Research project",
+    "http",
+    "/guidance/",
+    "/roles/",
+    "(another website)",
+]
+
+
+def test_word_file_holds_the_job_description_and_nothing_of_the_website(client):
+    text = word_text(open_word(client.get(WORD_FILE)))
+    for site_text in SITE_TEXT:
+        assert site_text not in text
+    assert "#" not in text
+    assert "Research Passport" in text  # the context is there, without its links
 
 
 def test_word_file_is_a4_in_british_english(client):
@@ -305,11 +441,17 @@ def test_builder_form_is_a_cached_public_page_with_everything_kept_by_default(cl
     checked = lxml.html.fromstring(html).xpath("//input[@type='checkbox' and @checked]")
     assert len(checked) == profile.responsibilities.count() + profile.competencies.count()
     assert html.count('name="added_responsibility_') == 5
-    assert html.count('name="added_criterion_') == 5 * 4
+    page = lxml.html.fromstring(html)
+    added = page.find_class("added-criterion")
+    assert len(added) == 5
+    assert [
+        len(each.xpath(".//input[@type='text'] | .//textarea | .//select")) for each in added
+    ] == [4] * 5
+    assert page.xpath("//input[@name='added_criterion-TOTAL_FORMS']/@value") == ["5"]
 
 
 def test_builder_previews_the_tailored_job_description_privately(client, profile):
-    dropped = responsibility(profile, "Publish in peer-reviewed journals")
+    dropped = responsibility(profile, "Write up the work for peer-reviewed journals")
     research_methods = competency("Research design and methods")
     answers = builder_answers(
         profile,
@@ -320,10 +462,14 @@ def test_builder_previews_the_tailored_job_description_privately(client, profile
         **{
             f"requirement_{research_methods.pk}": "desirable",
             "added_responsibility_1": "Lead the evaluation of the new virtual ward.",
-            "added_criterion_1_name": "Knowledge of virtual wards",
-            "added_criterion_1_description": "Knows how virtual wards work.",
-            "added_criterion_1_kind": "knowledge",
-            "added_criterion_1_requirement": "desirable",
+            **added_criterion(
+                1,
+                name="Knowledge of virtual wards",
+                description="Knows how virtual wards work.",
+                section="knowledge",
+                requirement="desirable",
+                assessed_by="Interview",
+            ),
         },
     )
     response = client.post(BUILDER, answers)
@@ -333,16 +479,106 @@ def test_builder_previews_the_tailored_job_description_privately(client, profile
     html = response.content.decode()
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert "Northshire Community Health NHS Trust" in html
-    assert "Publish in peer-reviewed journals" not in html
+    (preview,) = lxml.html.fromstring(html).find_class("job-description-preview")
+    assert "Write up the work for peer-reviewed journals" not in preview.text_content()
     assert "<h3>Other responsibilities</h3>" in html
     assert "Lead the evaluation of the new virtual ward." in html
     tables = dict(page_tables(html))
     skills = {row[0].split(" Designs")[0]: row[1] for row in tables["Skills"]}
     assert skills["Research design and methods"] == "Desirable"
-    assert ("Knowledge of virtual wards Knows how virtual wards work.", "Desirable") in tables[
-        "Knowledge"
-    ]
+    assert (
+        "Knowledge of virtual wards Knows how virtual wards work.",
+        "Desirable",
+        "Interview",
+    ) in tables["Knowledge"]
     assert "We have not saved anything you entered" in html
+
+
+def check_page(client, profile, **overrides):
+    response = client.post(BUILDER, builder_answers(profile, **overrides))
+    assert response.status_code == 200
+    return lxml.html.fromstring(response.content)
+
+
+def test_check_page_starts_with_a_summary_of_the_answers_each_with_a_change_button(client, profile):
+    dropped = responsibility(profile, "Write up the work for peer-reviewed journals")
+    kept = [str(r.pk) for r in profile.responsibilities.exclude(pk=dropped.pk)]
+    page = check_page(client, profile, responsibilities=kept, band="")
+    main = page.get_element_by_id("maincontent")
+    summary = main.find_class("nhsuk-summary-list")[0]
+    assert main.index(summary.getparent()) if False else True
+    rows = {
+        row.findtext(".//dt").strip(): " ".join(row.find_class("nhsuk-summary-list__value")[0]
+                                                .text_content().split())
+        for row in summary.find_class("nhsuk-summary-list__row")
+    }  # fmt: skip
+    assert rows["Organisation"] == "Northshire Community Health NHS Trust"
+    assert rows["Band or grade"] == "None"
+    assert rows["Employer"] == "Jointly, by a university and your organisation"
+    assert rows["Responsibilities left out"] == dropped.text
+    changes = summary.xpath(".//button[@name='change']")
+    assert len(changes) == len(rows)
+    organisation = changes[0]
+    assert organisation.get("form") == "answers"
+    assert organisation.get("formaction") == f"{BUILDER}#id_organisation"
+    assert " ".join(organisation.text_content().split()) == "Change organisation"
+    # The summary comes before the job description itself.
+    headings = [" ".join(h.text_content().split()) for h in main.iter("h2")]
+    assert headings.index("Your answers") < headings.index("Job details")
+
+
+def test_check_page_offers_the_word_file_first_and_last_with_its_format_and_size(client, profile):
+    answers = builder_answers(profile)
+    page = lxml.html.fromstring(client.post(BUILDER, answers).content)
+    size = round(len(client.post(TAILORED_WORD_FILE, answers).content) / 1024)
+    downloads = [
+        button
+        for button in page.iter("button")
+        if "Download as a Word document" in button.text_content()
+    ]
+    assert len(downloads) == 2
+    main = page.get_element_by_id("maincontent")
+    everything = list(main.iter())
+    preview = main.find_class("job-description-preview")[0]
+    assert (
+        everything.index(downloads[0]) < everything.index(preview) < everything.index(downloads[1])
+    )
+    for button in downloads:
+        assert " ".join(button.text_content().split()) == (
+            f"Download as a Word document ({size} KB)"
+        )
+        assert "nhsuk-button--secondary" not in button.get("class")
+        assert button.get("form") == "answers" or button.getparent().get("id") == "answers"
+
+
+def test_change_sends_the_answers_back_to_the_form_at_the_question(client, profile):
+    answers = builder_answers(profile, change="id_organisation")
+    response = client.post(f"{BUILDER}", answers)
+    page = lxml.html.fromstring(response.content)
+    assert page.get_element_by_id("id_organisation").get("value") == answers["organisation"]
+    assert page.findtext(".//h1") == "Tailor the job description"
+
+
+def test_the_preview_holds_the_job_description_and_nothing_of_the_website(client, profile):
+    page = check_page(client, profile)
+    (preview,) = page.find_class("job-description-preview")
+    text = " ".join(preview.text_content().split())
+    for site_text in SITE_TEXT:
+        assert site_text not in text
+    assert "#" not in text
+    assert preview.xpath(".//a") == []
+    assert "Research Passport" in text and "Working in the NHS without an NHS contract" in text
+
+
+def test_the_tailored_word_file_holds_the_job_description_and_nothing_of_the_website(
+    client, profile
+):
+    document = open_word(client.post(TAILORED_WORD_FILE, builder_answers(profile)))
+    text = word_text(document)
+    for site_text in SITE_TEXT:
+        assert site_text not in text
+    assert "#" not in text
+    assert "Northshire Community Health NHS Trust" in text
 
 
 def test_builder_downloads_the_tailored_word_file(client, profile):
@@ -356,9 +592,9 @@ def test_builder_downloads_the_tailored_word_file(client, profile):
         **{
             f"requirement_{competency('Service evaluation').pk}": "desirable",
             "added_responsibility_2": "Chair the monthly evidence huddle.",
-            "added_criterion_3_name": "Full driving licence",
-            "added_criterion_3_kind": "skill",
-            "added_criterion_3_requirement": "essential",
+            **added_criterion(
+                3, name="Full driving licence", section="qualifications", requirement="essential"
+            ),
         },
     )
     response = client.post(TAILORED_WORD_FILE, answers)
@@ -382,10 +618,10 @@ def test_builder_downloads_the_tailored_word_file(client, profile):
     assert "Other responsibilities" in headings(document, 2)
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "Chair the monthly evidence huddle." in bullets
-    rows = {row[0].split("\n")[0]: row[1:] for row in table_rows(person_specification(document))}
+    rows = person_specification_rows(document)
     assert "Emotional intelligence" not in rows
-    assert rows["Service evaluation"] == ("Skill", "Desirable")
-    assert rows["Full driving licence"] == ("Skill", "Essential")
+    assert rows["Service evaluation"] == ("Desirable", "Application, Interview")
+    assert rows["Full driving licence"] == ("Essential", "")
     assert document.core_properties.author == "Northshire Community Health NHS Trust"
 
 
@@ -397,17 +633,20 @@ def test_opening_the_tailored_word_file_address_directly_goes_to_the_builder(cli
 def test_preview_sends_the_answers_again_in_hidden_fields_and_nothing_else(client, profile):
     answers = builder_answers(profile, sneaky="<b>not a field</b>")
     html = client.post(BUILDER, answers).content.decode()
-    form = lxml.html.fromstring(html).get_element_by_id("download")
+    page = lxml.html.fromstring(html)
+    form = page.get_element_by_id("answers")
     hidden = [(i.get("name"), i.get("value")) for i in form.xpath(".//input[@type='hidden']")]
     assert ("organisation", "Northshire Community Health NHS Trust") in hidden
     assert ("employed_by", "joint") in hidden
+    assert ("added_criterion-TOTAL_FORMS", "5") in hidden
     assert "sneaky" not in {name for name, _value in hidden}
     assert form.get("action") == TAILORED_WORD_FILE
-    assert form.xpath(".//button[@name='change']/@formaction") == [BUILDER]
+    change_all = page.xpath("//button[@form='answers' and @name='change' and @value='yes']")
+    assert [button.get("formaction") for button in change_all] == [BUILDER]
 
 
 def test_changing_your_answers_returns_to_the_form_with_everything_kept(client, profile):
-    dropped = responsibility(profile, "Publish in peer-reviewed journals")
+    dropped = responsibility(profile, "Write up the work for peer-reviewed journals")
     answers = builder_answers(
         profile,
         change="yes",
@@ -450,9 +689,9 @@ def test_builder_needs_an_employer(client, profile):
         ("job_title", 201, "Job title must be 200 characters or fewer"),
         ("band", 201, "Band or grade must be 200 characters or fewer"),
         ("added_responsibility_1", 501, "Responsibility 1 must be 500 characters or fewer"),
-        ("added_criterion_2_name", 201, "The name of criterion 2 must be 200 characters or fewer"),
+        ("added_criterion-1-name", 201, "The name of criterion 2 must be 200 characters or fewer"),
         (
-            "added_criterion_2_description",
+            "added_criterion-1-description",
             501,
             "The description of criterion 2 must be 500 characters or fewer",
         ),
@@ -460,10 +699,7 @@ def test_builder_needs_an_employer(client, profile):
 )
 def test_builder_refuses_text_that_is_too_long(client, profile, field, length, message):
     answers = builder_answers(
-        profile,
-        added_criterion_2_name="Named",
-        added_criterion_2_kind="skill",
-        added_criterion_2_requirement="essential",
+        profile, **added_criterion(2, name="Named", section="skill", requirement="essential")
     )
     answers[field] = "a" * length
     response = client.post(BUILDER, answers)
@@ -478,12 +714,14 @@ def test_builder_accepts_text_right_at_its_limit(client, profile):
 
 
 def test_builder_offers_five_of_each_and_ignores_any_more_that_are_sent(client, profile):
-    answers = builder_answers(profile)
+    answers = builder_answers(profile, **{"added_criterion-TOTAL_FORMS": "20"})
     for slot in range(1, 21):
         answers[f"added_responsibility_{slot}"] = f"Extra duty number {slot}."
-        answers[f"added_criterion_{slot}_name"] = f"Extra criterion {slot}"
-        answers[f"added_criterion_{slot}_kind"] = "skill"
-        answers[f"added_criterion_{slot}_requirement"] = "desirable"
+        answers.update(
+            added_criterion(
+                slot, name=f"Extra criterion {slot}", section="skill", requirement="desirable"
+            )
+        )
     html = client.post(BUILDER, answers).content.decode()
     assert "Extra duty number 5." in html and "Extra criterion 5" in html
     assert "Extra duty number 6." not in html and "Extra criterion 6" not in html
@@ -510,13 +748,27 @@ def test_builder_refuses_an_unknown_requirement(client, profile):
     ) in response.content.decode()
 
 
-def test_an_added_criterion_needs_a_name_a_kind_and_a_requirement(client, profile):
-    answers = builder_answers(profile, added_criterion_4_description="Something important.")
+def test_an_added_criterion_needs_a_name_a_section_and_a_requirement(client, profile):
+    answers = builder_answers(profile, **added_criterion(4, description="Something important."))
     html = client.post(BUILDER, answers).content.decode()
-    assert '<a href="#id_added_criterion_4_name">Enter a name for criterion 4</a>' in html
-    assert "Select whether criterion 4 is an attitude, a skill or knowledge" in html
+    assert '<a href="#id_added_criterion-3-name">Enter a name for criterion 4</a>' in html
+    assert (
+        '<a href="#id_added_criterion-3-section">'
+        "Select the section of the person specification for criterion 4</a>"
+    ) in html
     assert "Select whether criterion 4 is essential or desirable" in html
-    assert '<details class="nhsuk-details" open>' in html  # the error is not hidden
+    assert '<details class="nhsuk-details" id="added-criteria" open>' in html  # not hidden
+
+
+def test_the_builder_reads_added_criteria_sent_without_the_formsets_counts(client, profile):
+    answers = builder_answers(
+        profile,
+        **added_criterion(1, name="Welsh speaker", section="skill", requirement="desirable"),
+    )
+    del answers["added_criterion-TOTAL_FORMS"], answers["added_criterion-INITIAL_FORMS"]
+    response = client.post(BUILDER, answers)
+    assert response.status_code == 200
+    assert "Welsh speaker" in dict(page_tables(response.content.decode()))["Skills"][-1][0]
 
 
 def test_builder_needs_at_least_one_responsibility_and_one_criterion(client, profile):
@@ -529,9 +781,7 @@ def test_builder_needs_at_least_one_responsibility_and_one_criterion(client, pro
     assert "Keep at least one criterion in the person specification, or add your own" in html
     answers.update(
         added_responsibility_1="Do the job.",
-        added_criterion_1_name="Can do the job",
-        added_criterion_1_kind="skill",
-        added_criterion_1_requirement="essential",
+        **added_criterion(1, name="Can do the job", section="skill", requirement="essential"),
     )
     assert client.post(BUILDER, answers).status_code == 200
 
@@ -542,9 +792,9 @@ def test_script_is_shown_as_text_in_the_preview_and_written_as_text_in_word(clie
         profile,
         organisation=f"Trust {attack}",
         added_responsibility_1=f"Duty {attack}",
-        added_criterion_1_name=f"Criterion {attack}",
-        added_criterion_1_kind="attitude",
-        added_criterion_1_requirement="essential",
+        **added_criterion(
+            1, name=f"Criterion {attack}", section="attitude", requirement="essential"
+        ),
     )
     html = client.post(BUILDER, answers).content.decode()
     assert "<script>" not in html
@@ -593,33 +843,110 @@ def test_any_text_at_all_gets_an_answer_and_never_an_error(client, profile, orga
 # The self-assessment
 
 
-def assessment(**answers_by_name):
-    return {f"competency_{competency(name).pk}": answer for name, answer in answers_by_name.items()}
+def competency_field(name):
+    return f"competency_{competency(name).pk}"
 
 
-def test_self_assessment_form_is_a_cached_public_page_grouped_by_kind(client, profile):
+def step_answers(page, answers):
+    """What a reader sends from a step: their answers to its questions, and the earlier ones."""
+    sent = {
+        name: value for name, value in answers.items() if page.xpath(f"//input[@name='{name}']")
+    }
+    sent.update(
+        {i.get("name"): i.get("value") for i in page.xpath("//form//input[@type='hidden']")}
+    )
+    return sent
+
+
+def take_self_assessment(client, **answers_by_name):
+    """Goes through the three steps as a reader would; the last answer, a redirect."""
+    answers = {competency_field(name): answer for name, answer in answers_by_name.items()}
+    url = SELF_ASSESSMENT
+    for _step in range(3):
+        page = lxml.html.fromstring(client.get(url).content)
+        (action,) = page.xpath("//form[contains(@action, 'self-assessment')]/@action")
+        response = client.post(action, step_answers(page, answers))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        url = response["Location"]
+    return response
+
+
+def results(client, **answers_by_name):
+    response = take_self_assessment(client, **answers_by_name)
+    assert response["Location"].startswith(f"{RESULTS}?answers=")
+    return client.get(response["Location"])
+
+
+def test_self_assessment_is_three_steps_with_the_scale_above_the_questions(client, profile):
+    url = SELF_ASSESSMENT
+    for number, (title, section) in enumerate(
+        [("Attitudes", "attitude"), ("Skills", "skill"), ("Knowledge", "knowledge")], start=1
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = lxml.html.fromstring(response.content)
+        assert page.findtext(".//h1") == title
+        caption = " ".join(page.find_class("nhsuk-caption-l")[0].text_content().split())
+        assert caption == f"Assess your skills: step {number} of 3"
+        (current,) = page.xpath("//nav[@aria-label='Steps']//li[@aria-current='step']")
+        assert title in current.text_content()
+        html = response.content.decode()
+        assert html.index('class="rating-scale"') < html.index('type="radio"')
+        questions = profile.competencies.filter(section=section).count()
+        assert html.count('type="radio" value="could-teach"') == questions
+        (action,) = page.xpath("//form[contains(@action, 'self-assessment')]/@action")
+        response = client.post(action, {})
+        if number < 3:
+            assert response.status_code == 302
+            url = response["Location"]
+
+
+def test_the_first_step_is_a_cached_public_page(client):
     response = client.get(SELF_ASSESSMENT)
     assert "public" in response["Cache-Control"] and not response.cookies
-    html = response.content.decode()
-    assert "csrfmiddlewaretoken" not in html
-    assert html.index("<h2>Attitudes</h2>") < html.index("<h2>Skills</h2>")
-    assert html.index("<h2>Skills</h2>") < html.index("<h2>Knowledge</h2>")
-    assert html.count('type="radio" value="could-teach"') == profile.competencies.count()
-    for label in ["Not yet", "Developing", "Confident", "Could teach others"]:
-        assert f">{label}</label>" in html
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_qualifications_and_experience_are_not_self_assessed(client):
+    page = lxml.html.fromstring(client.get(SELF_ASSESSMENT).content)
+    assert competency_field("Doctorate or equivalent experience") not in {
+        i.get("name") for i in page.iter("input")
+    }
+
+
+def test_each_step_redirects_with_the_answers_so_far_in_a_signed_address(client):
+    first = client.post(SELF_ASSESSMENT, {competency_field("Reflexive practice"): "developing"})
+    assert first.status_code == 302 and "no-store" in first["Cache-Control"]
+    assert first["Location"].startswith(f"{SELF_ASSESSMENT}skills/?answers=")
+    skills = client.get(first["Location"])
+    assert "private" in skills["Cache-Control"]
+    page = lxml.html.fromstring(skills.content)
+    (token,) = page.xpath("//input[@name='answers']/@value")
+    back_link = f"{SELF_ASSESSMENT}?{urlencode({'answers': token})}"
+    assert page.xpath("//main//a[@class='nhsuk-back-link']/@href") == [back_link]
+    back = lxml.html.fromstring(client.get(back_link).content)
+    field = competency_field("Reflexive practice")
+    assert back.xpath(f"//input[@name='{field}' and @checked]/@value") == ["developing"]
+
+
+def test_refreshing_the_results_page_shows_the_same_results_and_sends_nothing_again(client):
+    response = take_self_assessment(client, **{"Group facilitation": "confident"})
+    first, again = client.get(response["Location"]), client.get(response["Location"])
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content
+    assert b"Group facilitation" in first.content
 
 
 def test_result_sets_strengths_apart_from_areas_to_develop(client):
-    answers = assessment(
+    response = results(
+        client,
         **{
             "Group facilitation": "confident",
             "Clear communication": "could-teach",
             "Research governance and ethics": "not-yet",
             "Reflexive practice": "developing",
-        }
+        },
     )
-    response = client.post(SELF_ASSESSMENT, answers)
-    assert response.status_code == 200
     html = response.content.decode()
     develop = html[html.index("<h2>Areas to develop</h2>") : html.index("<h2>Your strengths</h2>")]
     strengths = html[html.index("<h2>Your strengths</h2>") : html.index("<h2>Not rated</h2>")]
@@ -628,67 +955,139 @@ def test_result_sets_strengths_apart_from_areas_to_develop(client):
     assert "Group facilitation" not in develop and "Reflexive practice" not in strengths
     tables = dict(page_tables(html))
     assert tables["Knowledge to develop"] == [
-        (
-            "Research governance and ethics (essential)",
-            "Not yet",
-            "Making it work day to day",
-        )
+        ("Research governance and ethics (essential)", "Not yet", "Check what each project is")
     ]
     assert ("Clear communication", "Could teach others", "Essential") in tables["Skills"]
 
 
-def test_each_area_to_develop_links_to_the_guidance_that_helps(client):
-    answers = assessment(**{"Public involvement standards": "not-yet"})
-    html = client.post(SELF_ASSESSMENT, answers).content.decode()
-    develop = html[html.index("<h2>Areas to develop</h2>") : html.index("<h2>Your strengths</h2>")]
-    assert 'href="/guidance/public-involvement/doing-it-well-and-reporting-it/"' in develop
+def test_next_steps_link_to_the_sections_for_each_area_finding_a_role_and_case_studies(client):
+    html = results(
+        client, **{"Public involvement standards": "not-yet", "Reflexive practice": "developing"}
+    ).content.decode()
+    after = html[html.index("<h2>What to do next</h2>") :]
+    assert (
+        'href="/guidance/public-involvement/doing-it-well-and-reporting-it/'
+        '#what-the-uk-standards-for-public-involvement-are"'
+    ) in after
+    assert (
+        'href="/guidance/researchers/attitudes-skills-and-knowledge/'
+        '#reflexivity-noticing-your-own-influence"'
+    ) in after
+    assert 'href="/guidance/researchers/finding-or-creating-a-role/"' in after
+    assert 'href="/case-studies/"' in after
+
+
+def test_next_steps_suggest_case_studies_tied_to_the_guidance_on_the_areas_to_develop(client):
+    html = results(client, **{"Building relationships": "not-yet"}).content.decode()
+    after = html[html.index("<h3>See how others do it</h3>") :]
+    shown = lxml.html.fromstring(after).xpath("//a[starts-with(@href, '/case-studies/')]/@href")
+    tied = CaseStudy.objects.published().filter(related_parts__slug="making-it-work-day-to-day")
+    assert shown[:-1] and set(shown[:-1]) <= {study.get_absolute_url() for study in tied}
+    assert shown[-1] == "/case-studies/"  # and all of them
 
 
 def test_result_is_private_says_nothing_is_stored_and_is_not_indexed(client):
-    response = client.post(SELF_ASSESSMENT, assessment(**{"Group facilitation": "confident"}))
+    response = results(client, **{"Group facilitation": "confident"})
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
     assert not response.cookies
     html = response.content.decode()
     assert "We have not saved your answers" in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
-    assert 'class="no-print"' in html  # the buttons stay off paper
+    assert "data-print-button" in html
+
+
+def test_results_download_as_a_word_file_with_the_guidance_for_each_area(client):
+    response = results(
+        client,
+        **{"Reflexive practice": "developing", "Data protection and confidentiality": "confident"},
+    )
+    page = lxml.html.fromstring(response.content)
+    (link,) = [a for a in page.iter("a") if "Download your results" in a.text_content()]
+    assert link.get("href").startswith(f"{RESULTS_WORD_FILE}?answers=")
+    word = client.get(link.get("href"))
+    assert word.status_code == 200 and word["Content-Type"] == WORD_TYPE
+    assert "private" in word["Cache-Control"]
+    size = round(len(word.content) / 1024)
+    assert f"(Word document, {size} KB)" in " ".join(link.text_content().split())
+    document = open_word(word)
+    assert headings(document, 1)[:2] == ["Areas to develop", "Your strengths"]
+    develop = table_rows(document.tables[0])
+    assert develop[0] == ("Criterion", "Your answer", "Guidance that helps")
+    assert develop[1][0] == "Reflexive practice\nEssential"
+    assert develop[1][1] == "Developing"
+    assert develop[1][2] == (
+        "Reflexivity: noticing your own influence: http://testserver/guidance/researchers/"
+        "attitudes-skills-and-knowledge/#reflexivity-noticing-your-own-influence"
+    )
+    assert table_rows(document.tables[1])[1] == ("Data protection and confidentiality", "Confident")
 
 
 def test_criteria_left_unanswered_are_listed_as_not_rated(client, profile):
-    html = client.post(SELF_ASSESSMENT, assessment(**{"Group facilitation": "confident"})).content
+    html = results(client, **{"Group facilitation": "confident"}).content
     text = text_of(html)
-    assert f"You rated yourself against 1 of the {profile.competencies.count()}" in text
+    rated = profile.competencies.filter(section__in=Competency.SELF_ASSESSED).count()
+    assert f"You rated yourself against 1 of the {rated}" in text
     assert "Not rated You did not rate yourself against these: Commitment to co-production" in text
 
 
-def test_self_assessment_with_no_answers_asks_for_at_least_one(client):
-    response = client.post(SELF_ASSESSMENT, {})
+def test_self_assessment_with_no_answers_asks_for_at_least_one_at_the_top_of_the_page(client):
+    url = SELF_ASSESSMENT
+    for _step in range(2):
+        url = client.post(url, {})["Location"]
+    response = client.post(url, {})
     assert response.status_code == 400
     html = response.content.decode()
-    first = competency("Commitment to co-production")
     assert (
-        f'<a href="#id_competency_{first.pk}_0">'
+        '<a href="#questions">'
         "Rate yourself against at least one attitude, skill or area of knowledge</a>"
     ) in html
+    page = lxml.html.fromstring(html)
+    assert page.get_element_by_id("questions-error") is not None
+    first_question = page.find_class("competency-rating")[0]
+    assert "nhsuk-form-group--error" not in lxml.html.tostring(first_question).decode()
 
 
 def test_an_answer_that_is_not_on_the_scale_is_refused_and_the_rest_kept(client):
-    answers = assessment(**{"Group facilitation": "genius", "Clear communication": "confident"})
-    response = client.post(SELF_ASSESSMENT, answers)
+    answers = {
+        competency_field("Group facilitation"): "genius",
+        competency_field("Clear communication"): "confident",
+    }
+    response = client.post(f"{SELF_ASSESSMENT}skills/", answers)
     assert response.status_code == 400
     page = lxml.html.fromstring(response.content)
     assert "Choose one of the answers for Group facilitation" in page.text_content()
-    communication = f"competency_{competency('Clear communication').pk}"
+    communication = competency_field("Clear communication")
     assert page.xpath(f"//input[@name='{communication}' and @checked]/@value") == ["confident"]
 
 
 def test_changing_self_assessment_answers_keeps_them(client):
-    answers = assessment(**{"Group facilitation": "developing"})
-    result = lxml.html.fromstring(client.post(SELF_ASSESSMENT, answers).content)
-    hidden = {i.get("name"): i.get("value") for i in result.xpath("//input[@type='hidden']")}
-    assert hidden.items() >= answers.items()
-    response = client.post(SELF_ASSESSMENT, {**hidden, "change": "yes"})
-    page = lxml.html.fromstring(response.content)
-    (name,) = answers
-    assert page.xpath(f"//input[@name='{name}' and @checked]/@value") == ["developing"]
-    assert "no-store" in response["Cache-Control"]
+    page = lxml.html.fromstring(results(client, **{"Group facilitation": "developing"}).content)
+    (change,) = [a.get("href") for a in page.iter("a") if a.text == "Change your answers"]
+    skills = lxml.html.fromstring(
+        client.get(change.replace("self-assessment/?", "self-assessment/skills/?")).content
+    )
+    field = competency_field("Group facilitation")
+    assert skills.xpath(f"//input[@name='{field}' and @checked]/@value") == ["developing"]
+
+
+@pytest.mark.parametrize("token", ["", "nonsense", "e30:1tampered:signature"])
+def test_a_results_address_without_readable_answers_explains_and_offers_a_new_start(client, token):
+    for url in [RESULTS, RESULTS_WORD_FILE]:
+        response = client.get(f"{url}?answers={token}")
+        assert response.status_code == 400
+        assert b"We could not read your answers" in response.content
+        assert f'href="{SELF_ASSESSMENT}"'.encode() in response.content
+
+
+def test_answers_for_another_profiles_criteria_or_off_the_scale_are_ignored(client):
+    from guidance.forms import sign_answers
+
+    field = competency_field("Group facilitation").removeprefix("competency_")
+    token = sign_answers({field: "confident", "999999": "confident", "1": "brilliant"})
+    html = client.get(f"{RESULTS}?answers={token}").content.decode()
+    assert "You rated yourself against 1 of the" in html
+
+
+def test_an_unknown_step_is_not_found(client):
+    assert client.get(f"{SELF_ASSESSMENT}feelings/").status_code == 404
+    assert client.post(f"{SELF_ASSESSMENT}feelings/", {}).status_code == 404

@@ -41,7 +41,8 @@ def test_an_abbreviation_finds_pages_that_spell_it_out():
     assert page.get_absolute_url() in urls("PPI")
 
 
-def test_a_synonym_added_in_the_admin_takes_effect_at_once(staff_client):
+def test_a_synonym_added_in_the_admin_takes_effect_at_once(staff_client, settings):
+    settings.EDITORIAL_SELF_APPROVAL = True  # the editor publishes it at once
     page = make_page(slug="quokkas", title="Marsupials", body="The quokka lives on Rottnest.")
     assert urls("setonix") == []
     response = staff_client.post(
@@ -54,6 +55,7 @@ def test_a_synonym_added_in_the_admin_takes_effect_at_once(staff_client):
             "body": "",
             "status": "published",
             "last_reviewed": "26/11/2026",
+            "_publish": "Publish",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -265,7 +267,7 @@ def test_a_field_a_kind_does_not_declare_is_never_searched():
 
 def test_sqlite_without_fts5_stops_migrate_with_a_clear_message(monkeypatch):
     migration = importlib.import_module(
-        "embedded.migrations.0008_search_sections_synonyms_best_bets"
+        "embedded.migrations.0009_search_sections_synonyms_best_bets"
     )
     monkeypatch.setattr(migration, "sqlite_has_fts5", lambda: False)
 

@@ -291,9 +291,11 @@ def test_editors_can_open_every_toolkit_list_in_the_admin(editor_client):
 
 
 def test_an_editor_changes_a_themes_questions_one_per_line_and_readers_see_them(
-    editor_client, client, framework
+    editor_client, client, framework, settings
 ):
     from django.utils import timezone
+
+    settings.EDITORIAL_SELF_APPROVAL = True  # she publishes her own change
 
     theme = DesignTheme.objects.get(slug="first-theme")
     form = editor_client.get(f"/admin/toolkit/designtheme/{theme.pk}/change/").content.decode()
@@ -313,6 +315,7 @@ def test_an_editor_changes_a_themes_questions_one_per_line_and_readers_see_them(
         "published_at_1": timezone.localtime(theme.published_at).strftime("%H:%M:%S"),
         "last_reviewed": theme.last_reviewed.strftime("%d/%m/%Y"),
         "next_review_due": theme.next_review_due.strftime("%d/%m/%Y"),
+        "_publish": "Publish",
     }
     response = editor_client.post(f"/admin/toolkit/designtheme/{theme.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]

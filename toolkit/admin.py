@@ -40,6 +40,8 @@ class DesignThemeInline(admin.TabularInline):
 
     model = DesignTheme
     fields = ["order", "title", "group", "status", "published_at", "next_review_due"]
+    # Publishing and unpublishing go through each item's own page (a review, a confirmation).
+    readonly_fields = ["status", "published_at"]
     ordering = ["order"]
     extra = 0
     show_change_link = True

@@ -37,6 +37,8 @@ ORGANISATION = (
         "setting",
         "What kind of organisation is yours?",
         (*CaseStudy.Setting.choices, ("other", "Another kind of organisation")),
+        hint="Choose the nearest. A health board in Scotland or Wales counts as another kind "
+        "of organisation.",
     ),
     Choice(
         "model",
@@ -105,7 +107,7 @@ THEMES = {
             (
                 ("scheme", "Yes, in the scheme as a whole, such as choosing its work"),
                 ("projects", "Yes, in individual projects"),
-                ("none", "Not yet decided"),
+                ("none", "No, or not decided yet"),
             ),
         ),
     ),

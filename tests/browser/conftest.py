@@ -48,6 +48,12 @@ def pytest_collection_modifyitems(config, items):
     transactional test (an editor's day) empties the database when it ends,
     so it must come after them.
     """
+    for item in items:
+        # A test marked for the database is what makes pytest-django create the test
+        # database at all: without one, a session of reader tests alone would read (and
+        # load content into) the development database.
+        if item.get_closest_marker("browser") and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)
     if not chromium_executable():
         skip = pytest.mark.skip(
             reason=f"Chromium not found at {CHROMIUM_PATH}: browser tests skipped "

@@ -154,13 +154,40 @@ def test_the_job_description_builder_errors_and_preview_are_accessible(tab):
     assert_accessible(tab)
 
 
-def test_the_self_assessment_result_is_accessible(tab):
+def test_the_job_description_check_page_and_a_change_are_accessible(tab):
+    tab.open("/roles/embedded-researcher/build/")
+    tab.page.fill("#id_organisation", "Brightwater Community Health")
+    tab.page.locator("input[name=employed_by]").first.check()
+    tab.page.click("text=Check your job description")
+    assert tab.page.get_by_role("heading", level=1).inner_text() == "Check your job description"
+    assert_accessible(tab)
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Change organisation").click()
+    assert tab.page.url.endswith("#id_organisation")
+    assert tab.page.input_value("#id_organisation") == "Brightwater Community Health"
+    assert_accessible(tab)
+
+
+def test_each_self_assessment_step_its_error_and_the_results_are_accessible(tab):
     tab.open("/roles/embedded-researcher/self-assessment/")
+    for step in ["Attitudes", "Skills"]:
+        assert tab.page.get_by_role("heading", level=1).inner_text() == step
+        assert_accessible(tab)
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Continue").click()
+    assert tab.page.get_by_role("heading", level=1).inner_text() == "Knowledge"
+    assert_accessible(tab)
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="See your results").click()
+    assert "Rate yourself against at least one" in tab.page.inner_text(".nhsuk-error-summary")
+    assert_accessible(tab)
     radios = tab.page.locator("input[type=radio]")
     for index in range(0, radios.count(), 4):
         radios.nth(index + (index // 4) % 4).check()
-    tab.page.click("text=See your results")
-    assert "develop" in tab.page.inner_text("main").lower()
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="See your results").click()
+    assert tab.page.get_by_role("heading", level=1).inner_text() == "Your results"
+    assert tab.page.get_by_role("button", name="Print your results").is_visible()
     assert_accessible(tab)
 
 
@@ -171,6 +198,7 @@ def test_the_self_assessment_result_is_accessible(tab):
         "/guidance/nhs-organisations/",
         "/case-studies/",
         "/roles/embedded-researcher/",
+        "/roles/embedded-researcher/self-assessment/",
         "/glossary/",
         "/contact/",
     ],

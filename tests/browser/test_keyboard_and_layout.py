@@ -183,6 +183,7 @@ def test_without_javascript_case_studies_can_be_filtered(new_tab):
     tab = new_tab(java_script_enabled=False)
     tab.open("/case-studies/")
     every_study = tab.page.locator(".nhsuk-card").count()
+    tab.page.locator("summary", has_text="Setting").click()  # the groups start closed
     tab.page.locator('input[name="setting"][value="acute-trust"]').check()
     with tab.page.expect_navigation():
         tab.page.get_by_role("button", name="Apply filters").click()

@@ -126,12 +126,6 @@ def test_a_glossary_link_takes_the_reader_to_the_terms_entry(tab):
 
 
 @pytest.mark.usefixtures("editor")
-@pytest.mark.xfail(
-    reason="Fails under pytest-xdist since the merge of issues 11 and 13 (rate-limit rows in the "
-    "live server's database); the same journey passes in tests/test_contact.py. To be fixed "
-    "next session: see the closing note.",
-    strict=False,
-)
 def test_a_message_sent_is_kept_emailed_about_answered_and_closed(new_tab, settings):
     settings.CONTACT_NOTIFY_EMAILS = ["editors@example.org"]
     settings.CONTACT_RATE_LIMIT = 2

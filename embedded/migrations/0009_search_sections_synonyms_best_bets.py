@@ -107,7 +107,7 @@ create_index = run({"postgresql": POSTGRESQL_CREATE, "sqlite": SQLITE_CREATE})
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("embedded", "0007_glossary"),
+        ("embedded", "0008_drafts_beside_live"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

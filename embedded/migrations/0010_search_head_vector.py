@@ -39,7 +39,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("embedded", "0008_search_sections_synonyms_best_bets"),
+        ("embedded", "0009_search_sections_synonyms_best_bets"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
