@@ -3,13 +3,28 @@
 from django.utils.text import slugify
 
 from casestudies.models import CaseStudy, Theme
-from embedded.content import Kind, choice, integer, registry, text, text_list, text_set
+from embedded.content import (
+    BODY,
+    Kind,
+    Searchable,
+    choice,
+    integer,
+    registry,
+    text,
+    text_list,
+    text_set,
+)
 from guidance.content import find_part, part_paths
 
 
 class CaseStudyKind(Kind):
     model = CaseStudy
     tags = ["themes"]
+    search = Searchable(
+        fields={**Searchable().fields, "outcome": BODY, "key_lessons": BODY},
+        tags=("themes",),
+        rank=0.7,  # a story of one place, after the guidance on the same thing
+    )
     keys = {"embedding_model": "model"}
     folder = "casestudies"
     fields = {

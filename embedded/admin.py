@@ -32,7 +32,15 @@ from embedded.caching import content_version, mark_private
 from embedded.changenotes_admin import ChangeNoteAdminMixin
 from embedded.content import registry
 from embedded.markdown import render
-from embedded.models import Feedback, GlossaryTerm, Page, Publishable, Redirect
+from embedded.models import (
+    BestBet,
+    Feedback,
+    GlossaryTerm,
+    Page,
+    Publishable,
+    Redirect,
+    SynonymGroup,
+)
 
 
 class ReviewStateFilter(admin.SimpleListFilter):
@@ -598,6 +606,31 @@ class GlossaryTermAdmin(PublishableAdmin):
         ),
         *PublishableAdmin.publishing_fieldsets,
     ]
+
+
+SYNONYMS_HELP = (
+    "List every word or phrase readers might type for this one thing, one per line, "
+    "including abbreviations. A search for any of them finds pages that use any other, "
+    "as soon as you save. The body is a note for editors."
+)
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(PublishableAdmin):
+    """Words that mean the same to search: a search for one finds pages that use another."""
+
+    list_display = ["title", "terms", visibility, review_due, "updated_at"]
+    search_fields = ["title", "terms", "summary"]
+    main = {"fields": ["title", "slug", "summary", "terms", "body"], "description": SYNONYMS_HELP}
+    fieldsets = [(None, main), *PublishableAdmin.publishing_fieldsets]
+
+
+@admin.register(BestBet)
+class BestBetAdmin(admin.ModelAdmin):
+    """Pins a page to the top of the results for one search."""
+
+    list_display = ["query", "url"]
+    search_fields = ["query", "url"]
 
 
 def page_titles():

@@ -11,20 +11,24 @@ class EmbeddedConfig(AppConfig):
     def ready(self):
         import embedded.search_index  # noqa: F401 - keeps the search index in step
         from embedded import caching, glossary, signals  # noqa: F401 - connects the receivers
-        from embedded.content import Kind, registry
-        from embedded.editors import sync_editors_group
+        from embedded.content import Kind, Searchable, registry
+        from embedded.editors import allow_editors, sync_editors_group
         from embedded.glossary_content import GlossaryTermKind
         from embedded.models import Page
+        from embedded.synonyms_content import SynonymGroupKind
 
         class PageKind(Kind):
             model = Page
             folder = "pages"
             plural = "Site information pages"  # about, accessibility, privacy, contact
+            search = Searchable(rank=0.6)  # about, privacy: after the guidance
 
         # The glossary first: every other body links its terms, so the loader
         # saves the terms before it compares and saves the bodies that use them.
         registry.register(GlossaryTermKind())
         registry.register(PageKind())
+        registry.register(SynonymGroupKind())
+        allow_editors("embedded", *(f"{a}_bestbet" for a in ("add", "change", "delete", "view")))
         post_migrate.connect(sync_editors_group, sender=self, dispatch_uid="sync_editors_group")
 
 

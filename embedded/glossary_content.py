@@ -1,13 +1,18 @@
 """How glossary terms live as files in content/glossary/, one term a file."""
 
 from embedded import glossary
-from embedded.content import Kind, optional, text_list
+from embedded.content import HEADING, TITLE, Kind, Searchable, optional, text_list
 from embedded.models import GlossaryTerm
 
 
 class GlossaryTermKind(Kind):
     model = GlossaryTerm
     folder = "glossary"
+    # Found by its term, other forms and summary, not by the other terms its definition
+    # names (that would put it above the guidance on them); after the guidance.
+    search = Searchable(
+        fields={"title": TITLE, "also_matches": HEADING, "summary": HEADING}, rank=0.25
+    )
     fields = {"also_matches": optional(text_list)}
 
     def parse(self, source):

@@ -242,10 +242,6 @@ class GlossaryTerm(Publishable):
     )
     history = HistoricalRecords()
 
-    # Search finds a term by its title, summary and other forms: its definition names
-    # other terms, and would put it above the guidance on them.
-    indexes_body = False
-
     class Meta:
         ordering = ["title"]
         constraints = [models.UniqueConstraint(fields=["slug"], name="glossaryterm_unique_slug")]
@@ -353,14 +349,17 @@ class RateLimitHit(models.Model):
 
 
 class SearchEntry(models.Model):
-    """One published item as search sees it, kept in step with the content on every save.
+    """One published item, or one section of it, as search sees it, kept in step with the content.
 
     `embedded.search_index` writes these rows (never edit them by hand; `manage.py
-    rebuild_search_index` remakes them all) and `embedded.search` queries them. The
-    full-text index lives beside this table and is made by migration 0003: on PostgreSQL
-    a generated, GIN-indexed `search_vector` column (title weighted A, summary B, body C);
-    on SQLite an FTS5 table that triggers keep in step with this one. A later migration
-    that alters this table on SQLite rebuilds it, and must then recreate those triggers.
+    rebuild_search_index` remakes them all) and `embedded.search` queries them. An item
+    has one row for the whole page (`anchor` empty) and, if its kind says so, one per
+    section (`anchor` the heading's id, `title` the heading); both carry the page's key in
+    `page_key`. The full-text index lives beside this table (migration
+    0010_search_sections_synonyms_best_bets): on PostgreSQL a generated, GIN-indexed
+    `search_vector` column (title weighted A, summary and headings B, body C); on SQLite an
+    FTS5 table that triggers keep in step with this one. A later migration that alters
+    this table on SQLite rebuilds it, and must then recreate those triggers.
     """
 
     key = models.CharField(
@@ -373,9 +372,15 @@ class SearchEntry(models.Model):
     )
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Everything else it says, as plain text.")
+    headings = models.TextField(blank=True, help_text="Its section headings, and other short text.")
     url = models.CharField(max_length=300)
     published_at = models.DateTimeField(
         help_text="When it goes live: search hides it until then (and while its guide is hidden)."
+    )
+    page_key = models.CharField(max_length=100, db_index=True, default="")
+    anchor = models.CharField(max_length=100, blank=True, default="")
+    rank = models.FloatField(
+        default=1.0, help_text="How it ranks against other kinds for the same words."
     )
 
     class Meta:
@@ -510,3 +515,76 @@ MAJOR_NEEDS_A_NOTE = (
     "Enter a change note: one line for readers on what changed, "
     "for example ‘Added a section on funding routes’."
 )
+
+
+class SynonymGroup(Publishable):
+    """Words readers use for one thing: a search for any of them finds what says any other.
+
+    Glossary terms and their other forms count as groups too (see `embedded.search`).
+    """
+
+    terms = models.TextField(
+        help_text=(
+            "The words and phrases that mean the same on this site, one per line: "
+            "abbreviations (PPI), other names (patient and public involvement)."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "synonym group"
+        constraints = [models.UniqueConstraint(fields=["slug"], name="synonymgroup_unique_slug")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        """Where its effect shows: a search for its first term (the admin links there)."""
+        from urllib.parse import urlencode
+
+        terms = self.term_list()
+        return "/search/?" + urlencode({"q": terms[0] if terms else self.title})
+
+    def public_paths(self):
+        return []  # search uses it; it has no page of its own
+
+    def term_list(self):
+        return [line.strip() for line in self.terms.splitlines() if line.strip()]
+
+
+class BestBet(models.Model):
+    """A page editors pin to the top of the results for one search."""
+
+    query = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text=(
+            "What readers type, for example 'job description'. Case, punctuation and "
+            "common words such as 'how do I' make no difference."
+        ),
+    )
+    url = models.CharField(
+        "page address",
+        max_length=300,
+        help_text="The address of a published page of this site, e.g. /roles/embedded-researcher/.",
+    )
+
+    class Meta:
+        ordering = ["query"]
+        verbose_name = "best bet"
+
+    def __str__(self):
+        return f"{self.query} → {self.url}"
+
+    def clean(self):
+        from embedded.search import normalised
+
+        if not normalised(self.query):
+            raise ValidationError(
+                {"query": "Give at least one word that is not a common word such as 'the'."}
+            )
+        if not SearchEntry.objects.filter(url=self.url, anchor="").exists():
+            raise ValidationError(
+                {"url": "No published page has this address. Copy it from the page itself."}
+            )

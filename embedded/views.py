@@ -44,11 +44,15 @@ def glossary(request):
     return render(request, "embedded/glossary.html", context)
 
 
-@public_page(timeout=SEARCH_CACHE_SECONDS, params=("q", "type", "page"))
+@public_page(timeout=SEARCH_CACHE_SECONDS, params=("q", "type", "page", "exact"))
 @require_safe
 def search_page(request):
-    """/search/?q=…&type=…&page=…: the same for every reader, so cached like any page."""
-    results = search(request.GET.get("q", ""), kind=request.GET.get("type"))
+    """/search/?q=…&type=…&page=…&exact=1: the same for every reader, so cached like any page.
+
+    `exact=1` searches for what was typed, with no spelling corrected.
+    """
+    exact = request.GET.get("exact") == "1"
+    results = search(request.GET.get("q", ""), kind=request.GET.get("type"), exact=exact)
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     kind = urlencode({"type": results.kind.slug}) + "&" if results.kind else ""
     context = {

@@ -2,8 +2,10 @@
 
 from embedded.changenotes import about
 from embedded.content import (
+    BODY,
     FieldError,
     Kind,
+    Searchable,
     choice,
     integer,
     optional,
@@ -70,10 +72,14 @@ def part_paths(value):
     return sorted(part_path(item) for item in text_set(value))
 
 
+REFERENCES_RANK = 0.1
+
+
 class GuideKind(Kind):
     model = Guide
     folder = "guides"
     pattern = "*/index.md"
+    search = Searchable(rank=0.8)  # a guide's page lists its parts, which say more
     fields = {"audience": choice(*Guide.Audience.values), "order": integer}
     audience = "audience"
 
@@ -96,6 +102,10 @@ class GuidePartKind(Kind):
     model = GuidePart
     folder = "guides"
     pattern = "*/[0-9]*.md"
+    # A guide's references part lists sources, so it ranks last unless a citation is sought.
+    search = Searchable(
+        sections=True, rank=lambda part: REFERENCES_RANK if part.slug == "references" else 1.0
+    )
     fields = {
         "order": integer,
         "related_parts": optional(part_paths),
@@ -132,6 +142,15 @@ class RoleProfileKind(Kind):
     model = RoleProfile
     owned = [Responsibility, WorkingRelationship, Competency]
     folder = "roles"
+    search = Searchable(
+        fields={**Searchable().fields, "purpose": BODY},
+        owned={
+            "responsibilities": ("area", "text"),
+            "working_relationships": ("who", "how"),
+            "competencies": ("name", "description"),
+        },
+        sections=True,
+    )
     fields = {
         "job_title": text,
         "purpose": text,

@@ -9,6 +9,7 @@ from casestudies.models import CaseStudy
 from embedded.content import (
     FieldError,
     Kind,
+    Searchable,
     choice,
     integer,
     optional,
@@ -44,6 +45,7 @@ def part_paths(value):
 
 class FrameworkKind(Kind):
     model = Framework
+    search = Searchable(sections=True)
     folder = "framework"
     pattern = "index.md"
 
@@ -59,6 +61,8 @@ class FrameworkKind(Kind):
 
 class DesignThemeKind(Kind):
     model = DesignTheme
+    # A theme asks questions; the guidance on the same words answers them.
+    search = Searchable(sections=True, rank=0.8)
     folder = "framework"
     pattern = "[0-9]*.md"
     fields = {
@@ -117,6 +121,7 @@ class DesignThemeKind(Kind):
 
 class DocumentTemplateKind(Kind):
     model = DocumentTemplate
+    search = Searchable(rank=0.8)
     folder = "templates"
     fields = {"order": integer}
 

@@ -23,10 +23,14 @@ from embedded.content.fields import (
     text_set,
 )
 from embedded.content.files import ContentError, Source, dump, read_source
-from embedded.content.kinds import Kind, Registry, registry
+from embedded.content.kinds import BODY, HEADING, TITLE, Kind, Registry, Searchable, registry
 from embedded.content.loading import Exported, NothingToExport, export, load
 
 __all__ = [
+    "BODY",
+    "HEADING",
+    "TITLE",
+    "Searchable",
     "ContentError",
     "Exported",
     "FieldError",

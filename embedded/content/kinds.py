@@ -7,6 +7,7 @@ is made of, here and nowhere else.
 
 import datetime
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
@@ -29,6 +30,36 @@ from embedded.content.files import Source, describe
 from embedded.markdown import render
 from embedded.models import Publishable
 
+# How much a word found in a field counts for in search: a title outranks a heading
+# (or a summary), which outranks the body.
+TITLE, HEADING, BODY = "A", "B", "C"
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """What search reads of a kind's items; a field not named here is never searched.
+
+    `fields`: the item's own fields and their weight (TITLE, HEADING or BODY);
+    "body_html" is the rendered body, as text. `owned`: for each owned model's
+    accessor (a role's "competencies"), the fields of its rows to read, as body
+    text. `tags`: many-to-many fields whose names are read as body text.
+    `sections`: whether each ## or ### section of the body is found on its own,
+    so a result links to the section that answers the reader. `rank`: how the
+    kind's items rank against others for the same words (1 for guidance; less
+    for what readers seldom want first), or a function of an item giving it.
+    """
+
+    fields: dict = field(
+        default_factory=lambda: {"title": TITLE, "summary": HEADING, "body_html": BODY}
+    )
+    owned: dict = field(default_factory=dict)
+    tags: tuple = ()
+    sections: bool = False
+    rank: object = 1.0
+
+    def rank_of(self, item):
+        return self.rank(item) if callable(self.rank) else self.rank
+
 
 class Kind:
     """One content type: what it is made of, and how it lives as files.
@@ -39,8 +70,8 @@ class Kind:
     themes) and what editors may do with all of them in the admin. Everything
     site-wide reads these declarations: cache invalidation and slug redirects
     (`embedded.signals`), the sitemap, the scheduled-publication check and the
-    Editors group's permissions (`embedded.editors`). Search finds each kind's
-    model here (which of its fields it indexes is still worked out from their types).
+    Editors group's permissions (`embedded.editors`). Search reads what `search`
+    declares (`Searchable`) of each kind whose items have a page, and nothing else.
     Change notes (`embedded.changenotes`) ask a kind which notes an item's page
     lists (`notes_about`) and, for /whats-new/, who its items are for (`audience`).
 
@@ -55,6 +86,7 @@ class Kind:
     owned = ()  # models whose rows belong to one item and are edited with it
     tags = ()  # names of many-to-many fields to things that are not kinds themselves
     permissions = ("add", "change", "delete", "view")  # editors', on every model above
+    search = Searchable()  # what search reads, if items have pages of their own
 
     folder = ""
     pattern = "*.md"

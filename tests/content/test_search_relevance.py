@@ -12,7 +12,7 @@ RECRUITING = "/guidance/nhs-organisations/recruiting-employing-and-hosting/"
 
 def urls(query):
     results = search(query)
-    return [result.url for result in results[0 : len(results)]]
+    return [result.page_url for result in results[0 : len(results)]]
 
 
 def test_a_phrase_used_in_only_one_part_finds_that_part_first():

@@ -1,6 +1,6 @@
 """How leaflets live as files in content/leaflets/: the kind's one registration."""
 
-from embedded.content import Kind, optional, registry, text, text_list, text_set
+from embedded.content import BODY, Kind, Searchable, optional, registry, text, text_list, text_set
 from tests.leaflets.models import Leaflet, LeafletSection, Topic
 
 
@@ -8,6 +8,12 @@ class LeafletKind(Kind):
     model = Leaflet
     owned = [LeafletSection]
     tags = ["topics"]
+    # Not its editor's note: a field search is not told of is never searched.
+    search = Searchable(
+        fields={**Searchable().fields, "audience": BODY},
+        owned={"sections": ("heading",)},
+        tags=("topics",),
+    )
     folder = "leaflets"
     fields = {"audience": text, "topics": optional(text_set), "sections": text_list}
 

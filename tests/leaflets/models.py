@@ -16,6 +16,7 @@ class Topic(models.Model):
 
 class Leaflet(Publishable):
     audience = models.CharField(max_length=100, help_text="Who it is for.")
+    editor_note = models.TextField(blank=True, help_text="For editors only; never searched.")
     topics = models.ManyToManyField(Topic, blank=True, related_name="leaflets")
     history = HistoricalRecords()
 
