@@ -26,12 +26,19 @@ def retention(days):
     return f"{days // 365 * 12} months" if days % 365 == 0 else f"{days} days"
 
 
+# Not an error in the form: the message it holds stays there, to send later.
+TOO_MANY_MESSAGES = (
+    "You have sent several messages in the last hour, so we could not send this one. "
+    "Your message is still in the form below: please try again later."
+)
+
+
 def _show(request, page, form, status=200, limited=False):
     context = {
         "page": page,
         "item": page,
         "form": form,
-        "limited": limited,
+        "limit_errors": [(TOO_MANY_MESSAGES, None)] if limited else [],
         "retention": retention(settings.CONTACT_MESSAGE_RETENTION_DAYS),
     }
     return render(request, "contact/contact.html", context, status=status)

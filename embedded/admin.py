@@ -130,6 +130,21 @@ def check_before_publishing(request, body, confirmed):
         )
 
 
+class PublishableChildrenInline(admin.TabularInline):
+    """A publishable item's children (a guide's parts, a framework's themes) in their order:
+    change `order` to move one.
+
+    Each child's status and publication date show but cannot be changed here: publishing and
+    unpublishing go through the child's own page (a review, a confirmation), which the change
+    link opens. A subclass names the `model` and its `fields`.
+    """
+
+    readonly_fields = ["status", "published_at"]
+    ordering = ["order"]
+    extra = 0
+    show_change_link = True
+
+
 class PublishableAdmin(ChangeNoteAdminMixin, SimpleHistoryAdmin):
     """One edit screen for every kind: live and draft side by side (see `embedded.drafts`).
 

@@ -57,6 +57,21 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(next_review_due__lt=timezone.localdate())
 
 
+class ChildQuerySet(PublishableQuerySet):
+    """The publishable children of a publishable parent: a guide's parts, a framework's themes.
+
+    A child is public only while its parent is: the children of a draft or scheduled parent
+    are hidden with it. `parent` names the child's foreign key to its parent.
+    """
+
+    parent = None
+
+    def published(self):
+        parent = self.model._meta.get_field(self.parent).related_model
+        parent_is_live = parent.objects.published().filter(pk=models.OuterRef(self.parent))
+        return super().published().filter(models.Exists(parent_is_live))
+
+
 class PlainText(models.Model):
     """Refuses control characters in every text field an editor fills (see `plaintext`).
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from embedded.admin import PublishableAdmin
+from embedded.admin import PublishableAdmin, PublishableChildrenInline
 from guidance.models import (
     Competency,
     Guide,
@@ -11,16 +11,11 @@ from guidance.models import (
 )
 
 
-class GuidePartInline(admin.TabularInline):
-    """The guide's parts in reading order: change `order` to move one."""
+class GuidePartInline(PublishableChildrenInline):
+    """The guide's parts in reading order."""
 
     model = GuidePart
     fields = ["order", "title", "slug", "status", "published_at", "next_review_due"]
-    # Publishing and unpublishing go through each item's own page (a review, a confirmation).
-    readonly_fields = ["status", "published_at"]
-    ordering = ["order"]
-    extra = 0
-    show_change_link = True
     prepopulated_fields = {"slug": ["title"]}
 
 

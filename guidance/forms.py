@@ -38,6 +38,13 @@ class PlainTextField(forms.CharField):
         return " ".join(strip_unprintable(super().to_python(value)).split())
 
 
+def _optional_detail(called, help_text):
+    """A post's detail that an employer may leave out, labelled as optional."""
+    return PlainTextField(
+        label=f"{called} (optional)", called=called, max_length=NAME_LENGTH, help_text=help_text
+    )
+
+
 def _choices_message(message):
     return {"invalid_choice": message, "invalid_list": message, "required": message}
 
@@ -182,23 +189,14 @@ class JobDescriptionBuilderForm(HiddenAnswersMixin, forms.Form):
         required=True,
         required_message="Enter a job title",
     )
-    band = PlainTextField(
-        label="Band or grade (optional)",
-        called="Band or grade",
-        max_length=NAME_LENGTH,
-        help_text="For example, Agenda for Change band 7, or a university grade.",
+    band = _optional_detail(
+        "Band or grade", "For example, Agenda for Change band 7, or a university grade."
     )
-    hours = PlainTextField(
-        label="Hours (optional)",
-        called="Hours",
-        max_length=NAME_LENGTH,
-        help_text="For example, 22.5 hours a week (0.6 whole-time equivalent) for 2 years.",
+    hours = _optional_detail(
+        "Hours", "For example, 22.5 hours a week (0.6 whole-time equivalent) for 2 years."
     )
-    host_team = PlainTextField(
-        label="Host team (optional)",
-        called="Host team",
-        max_length=NAME_LENGTH,
-        help_text="The team or directorate the postholder will work in.",
+    host_team = _optional_detail(
+        "Host team", "The team or directorate the postholder will work in."
     )
     employed_by = forms.ChoiceField(
         label="Who will employ the postholder?",

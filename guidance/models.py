@@ -16,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import GlossaryTerm, PlainText, Publishable, PublishableQuerySet
+from embedded.models import ChildQuerySet, GlossaryTerm, PlainText, Publishable
 
 
 class Guide(Publishable):
@@ -57,11 +57,10 @@ class Guide(Publishable):
         return paths + [part.get_absolute_url() for part in self.parts.order_by("pk")]
 
 
-class GuidePartQuerySet(PublishableQuerySet):
-    def published(self):
-        """Live parts of live guides: a part of a draft or scheduled guide is not public."""
-        guide_is_live = Guide.objects.published().filter(pk=models.OuterRef("guide"))
-        return super().published().filter(models.Exists(guide_is_live))
+class GuidePartQuerySet(ChildQuerySet):
+    """Live parts of live guides: a part of a draft or scheduled guide is not public."""
+
+    parent = "guide"
 
     def previewed_with(self):
         return [GuidePart, Guide]

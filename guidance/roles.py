@@ -100,9 +100,26 @@ def role(request, slug):
         "item": profile,
         "job": job,
         "download_size": size,
+        "headings": _role_contents(profile, job),
         "breadcrumbs": [HOME],
     }
     return render(request, "guidance/role.html", context)
+
+
+def _role_contents(profile, job):
+    """The role page's sections, in the page's order, for its "On this page" list."""
+    sections = [
+        ("role-purpose", "Purpose of the post"),
+        *((heading["id"], heading["title"]) for heading in profile.section_headings),
+        ("role-responsibilities", "Main responsibilities"),
+        ("role-relationships", "Working relationships"),
+        ("role-person-specification", "Person specification"),
+    ]
+    if job.guide_parts:
+        sections.append(("role-guidance", "Guidance behind this profile"))
+    if profile.source:
+        sections.append(("role-source", "Where this profile comes from"))
+    return [{"id": anchor, "title": title} for anchor, title in sections]
 
 
 @public_page

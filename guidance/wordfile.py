@@ -6,36 +6,41 @@ into an employer's own template. What goes into a job description is decided
 in `guidance.jobdescription`; this module only writes it.
 """
 
-import io
 import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from docx import Document
-from docx.enum.table import WD_ROW_HEIGHT_RULE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm
 
 from embedded.plaintext import strip_unprintable as printable
+from embedded.worddoc import (
+    CONTENT_TYPE,
+    fix_widths,
+    new_document,
+    repeat_as_header,
+    space_and_keep_together,
+    table_with_header,
+    to_bytes,
+    two_columns,
+)
 from guidance.jobdescription import REQUIREMENTS_EXPLAINED
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-HEADING_COLOUR = RGBColor(0x1D, 0x4F, 0x5F)
-HEADER_FILL = "E8EDEE"
+__all__ = ["CONTENT_TYPE", "BodyWriter", "document", "self_assessment_document"]
 
 
 def document(job):
     """The job description as the bytes of a .docx file: the job description alone, with
     nothing of the website's (no links, no notes to its readers)."""
-    doc = Document()
-    _set_up(doc, title=f"Job description: {job.title}", author=job.details.get("Organisation"))
-    doc.core_properties.subject = "Job description and person specification"
+    doc = new_document(
+        title=f"Job description: {job.title}",
+        subject="Job description and person specification",
+        author=job.details.get("Organisation") or "",
+    )
     doc.add_heading(job.title, level=0)
     doc.add_paragraph("Job description and person specification", style="Subtitle")
 
     doc.add_heading("Job details", level=1)
-    _two_columns(doc, list(job.details.items()), widths=(Mm(45), Mm(125)), bold_first=True)
+    two_columns(doc, list(job.details.items()), widths=(Mm(45), Mm(125)), bold_labels=True)
 
     doc.add_heading("Purpose of the post", level=1)
     doc.add_paragraph(printable(job.profile.purpose))
@@ -60,7 +65,7 @@ def document(job):
     for section, criteria in job.person_specification():
         doc.add_heading(section, level=2)
         _person_specification_table(doc, criteria)
-    return _bytes(doc)
+    return to_bytes(doc)
 
 
 def self_assessment_document(assessment, title, base_url):
@@ -68,8 +73,7 @@ def self_assessment_document(assessment, title, base_url):
     areas to develop with the guidance for each (as full addresses), and their strengths.
     `base_url` turns the site's paths into addresses a reader of the file can follow."""
     profile = assessment.profile
-    doc = Document()
-    _set_up(doc, title=f"{title}: {profile.title}", author="")
+    doc = new_document(title=f"{title}: {profile.title}", author="")
     doc.add_heading(f"{title}: your results", level=0)
     counts = assessment.counts()
     doc.add_paragraph(
@@ -80,7 +84,7 @@ def self_assessment_document(assessment, title, base_url):
     doc.add_heading("Areas to develop", level=1)
     for section, ratings in assessment.development_areas():
         doc.add_heading(section, level=2)
-        table = _table_with_header(doc, ["Criterion", "Your answer", "Guidance that helps"])
+        table = table_with_header(doc, ["Criterion", "Your answer", "Guidance that helps"])
         for rating in ratings:
             criterion, row = rating.criterion, table.add_row()
             name, answer, guidance = row.cells
@@ -89,19 +93,19 @@ def self_assessment_document(assessment, title, base_url):
             answer.text = rating.answer_label
             link = criterion.guide_link
             guidance.text = f"{link.title}: {urljoin(base_url, link.url)}" if link else "None yet"
-            _space_and_keep_together(row)
-        _fix_widths(table, (Mm(60), Mm(35), Mm(75)))
+            space_and_keep_together(row)
+        fix_widths(table, (Mm(60), Mm(35), Mm(75)))
     if not assessment.development_areas():
         doc.add_paragraph('You did not choose "Not yet" or "Developing" for anything you rated.')
     doc.add_heading("Your strengths", level=1)
     for section, ratings in assessment.strengths():
         doc.add_heading(section, level=2)
-        table = _table_with_header(doc, ["Criterion", "Your answer"])
+        table = table_with_header(doc, ["Criterion", "Your answer"])
         for rating in ratings:
             row = table.add_row()
             row.cells[0].text, row.cells[1].text = rating.criterion.name, rating.answer_label
-            _space_and_keep_together(row)
-        _fix_widths(table, (Mm(110), Mm(60)))
+            space_and_keep_together(row)
+        fix_widths(table, (Mm(110), Mm(60)))
     if not assessment.strengths():
         doc.add_paragraph(
             'You did not choose "Confident" or "Could teach others" for anything you rated.'
@@ -111,68 +115,11 @@ def self_assessment_document(assessment, title, base_url):
         doc.add_heading("Not rated", level=1)
         for criterion in unrated:
             doc.add_paragraph(criterion.name, style="List Bullet")
-    return _bytes(doc)
-
-
-def _bytes(doc):
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def _set_up(doc, title, author):
-    """A4 pages, British English, Arial throughout, and plain heading colours."""
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(20)
-    section.top_margin = section.bottom_margin = Mm(20)
-
-    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
-    run_defaults = defaults.find(qn("w:rPr"))
-    _use_arial(run_defaults)
-    language = run_defaults.find(qn("w:lang"))
-    for attribute in ("w:val", "w:eastAsia"):
-        language.set(qn(attribute), "en-GB")
-    for name in ["Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4"]:
-        style = doc.styles[name]
-        _use_arial(style.element.get_or_add_rPr())
-        style.font.color.rgb = HEADING_COLOUR
-        style.font.italic = False
-
-    properties = doc.core_properties
-    properties.title = title
-    properties.author = author or ""
-    properties.language = "en-GB"
-
-
-def _use_arial(run_properties):
-    """Arial in place of the template's theme fonts, which would otherwise win."""
-    fonts = run_properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        run_properties.insert(0, fonts)
-    for attribute in list(fonts.attrib):
-        del fonts.attrib[attribute]
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), "Arial")
-
-
-def _two_columns(doc, rows, widths, bold_first=False):
-    table = doc.add_table(rows=0, cols=2, style="Table Grid")
-    for label, value in rows:
-        row = table.add_row()
-        # Room to write in by hand on a printed copy.
-        row.height, row.height_rule = Mm(9), WD_ROW_HEIGHT_RULE.AT_LEAST
-        label_cell, value_cell = row.cells
-        label_cell.paragraphs[0].add_run(label).bold = bold_first
-        value_cell.text = value
-        _shade(label_cell)
-    _fix_widths(table, widths)
-    return table
+    return to_bytes(doc)
 
 
 def _person_specification_table(doc, criteria):
-    table = _table_with_header(doc, ["Criterion", "Essential or desirable", "How it is assessed"])
+    table = table_with_header(doc, ["Criterion", "Essential or desirable", "How it is assessed"])
     for criterion in criteria:
         row = table.add_row()
         name, requirement, assessed = row.cells
@@ -181,52 +128,8 @@ def _person_specification_table(doc, criteria):
             name.add_paragraph(criterion.description)
         requirement.text = criterion.requirement_label
         assessed.text = criterion.assessed_by_text
-        _space_and_keep_together(row)
-    _fix_widths(table, (Mm(100), Mm(35), Mm(35)))
-
-
-def _table_with_header(doc, headings):
-    table = doc.add_table(rows=1, cols=len(headings), style="Table Grid")
-    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-        cell.paragraphs[0].add_run(heading).bold = True
-        _shade(cell)
-    _repeat_as_header(table.rows[0])
-    return table
-
-
-def _space_and_keep_together(row):
-    for cell in row.cells:
-        cell.paragraphs[-1].paragraph_format.space_after = Pt(4)
-    _keep_row_together(row)
-
-
-def _fix_widths(table, widths):
-    """Widths on the grid (which LibreOffice reads) and on every cell (which Word reads)."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
-
-
-def _shade(cell):
-    """A light grey background, which marks a heading cell without relying on colour alone."""
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), HEADER_FILL)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _repeat_as_header(row):
-    """Word repeats this row at the top of every page the table runs onto."""
-    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    _keep_row_together(row)
-
-
-def _keep_row_together(row):
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        space_and_keep_together(row)
+    fix_widths(table, (Mm(100), Mm(35), Mm(35)))
 
 
 class BodyWriter(HTMLParser):
@@ -317,4 +220,4 @@ class BodyWriter(HTMLParser):
             cells = table.add_row().cells
             for cell, value in zip(cells, values, strict=False):  # rows may be ragged
                 cell.text = value.strip()
-        _repeat_as_header(table.rows[0])
+        repeat_as_header(table.rows[0])

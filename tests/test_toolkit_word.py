@@ -10,10 +10,10 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.table import Table
 
 from embedded.markdown import render
+from embedded.worddoc import new_document, to_bytes
 from toolkit import wordhtml
 from toolkit.fill_ins import mark_fill_ins, split_fill_ins
 from toolkit.models import DocumentTemplate
-from toolkit.worddoc import new_document, to_bytes
 
 # Rendering reads the glossary, so every test here uses the database.
 pytestmark = pytest.mark.django_db

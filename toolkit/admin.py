@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from embedded.admin import PublishableAdmin
+from embedded.admin import PublishableAdmin, PublishableChildrenInline
 from toolkit.models import MAX_QUESTIONS, DesignTheme, DocumentTemplate, Framework
 
 
@@ -35,16 +35,11 @@ class DesignThemeForm(forms.ModelForm):
         ]  # fmt: skip
 
 
-class DesignThemeInline(admin.TabularInline):
-    """The framework's themes in order: change `order` to move one."""
+class DesignThemeInline(PublishableChildrenInline):
+    """The framework's ten themes in the study's order."""
 
     model = DesignTheme
     fields = ["order", "title", "group", "status", "published_at", "next_review_due"]
-    # Publishing and unpublishing go through each item's own page (a review, a confirmation).
-    readonly_fields = ["status", "published_at"]
-    ordering = ["order"]
-    extra = 0
-    show_change_link = True
     can_delete = False
 
 

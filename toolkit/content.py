@@ -17,7 +17,7 @@ from embedded.content import (
     text_list,
     text_set,
 )
-from guidance.content import find_part, part_path
+from guidance.content import find_part, part_paths
 from toolkit.models import (
     MAX_QUESTION_LENGTH,
     MAX_QUESTIONS,
@@ -37,10 +37,6 @@ def questions(value):
         if len(item) > MAX_QUESTION_LENGTH:
             raise FieldError(f"question {number} is longer than {MAX_QUESTION_LENGTH} characters")
     return items
-
-
-def part_paths(value):
-    return sorted(part_path(item) for item in text_set(value))
 
 
 class FrameworkKind(Kind):

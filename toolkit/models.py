@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import Publishable, PublishableQuerySet
+from embedded.models import ChildQuerySet, Publishable
 
 MAX_QUESTIONS = 8
 MAX_QUESTION_LENGTH = 300
@@ -60,11 +60,10 @@ def validate_questions(value):
             )
 
 
-class DesignThemeQuerySet(PublishableQuerySet):
-    def published(self):
-        """Live themes of a live framework."""
-        framework_is_live = Framework.objects.published().filter(pk=models.OuterRef("framework"))
-        return super().published().filter(models.Exists(framework_is_live))
+class DesignThemeQuerySet(ChildQuerySet):
+    """Live themes of a live framework."""
+
+    parent = "framework"
 
 
 class DesignTheme(Publishable):

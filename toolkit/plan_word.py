@@ -10,14 +10,13 @@ import zlib
 from urllib.parse import urljoin
 
 from django.utils.text import slugify
-from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.shared import Mm
 from lxml import etree
 
-from toolkit.worddoc import CONTENT_TYPE, new_document, shade, to_bytes
+from embedded.worddoc import CONTENT_TYPE, new_document, to_bytes, two_columns
 
 __all__ = ["CONTENT_TYPE", "document", "filename"]
 
@@ -51,7 +50,7 @@ def document(plan, progress_file, base_url):
     rows += [
         (label, ", ".join(chosen) or "Not answered") for label, chosen in plan.organisation_facts
     ]
-    _two_columns(doc, rows)
+    two_columns(doc, rows, widths=(Mm(70), Mm(100)), bold_labels=True)
 
     for group in plan.groups:
         doc.add_heading(f"{group.label}: {group.asks.lower()}", level=1)
@@ -112,20 +111,6 @@ def document(plan, progress_file, base_url):
     )
     _embed_progress(doc, progress_file)
     return to_bytes(doc)
-
-
-def _two_columns(doc, rows):
-    table = doc.add_table(rows=0, cols=2, style="Table Grid")
-    for label, value in rows:
-        row = table.add_row()
-        row.height, row.height_rule = Mm(9), WD_ROW_HEIGHT_RULE.AT_LEAST
-        label_cell, value_cell = row.cells
-        label_cell.paragraphs[0].add_run(label).bold = True
-        value_cell.text = value
-        shade(label_cell)
-    table.autofit = False
-    for row in table.rows:
-        row.cells[0].width, row.cells[1].width = Mm(70), Mm(100)
 
 
 def _embed_progress(doc, progress_file):

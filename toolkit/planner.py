@@ -230,5 +230,7 @@ def resume(request):
 
 def _refuse_upload(request, message, status=400):
     framework = Framework.objects.published().only("title").order_by("pk").first()
-    context = _context(None, framework=framework, upload_error=message)
+    context = _context(
+        None, framework=framework, upload_error=message, errors=[(message, "#progress-file")]
+    )
     return render(request, "toolkit/plan_start.html", context, status=status)

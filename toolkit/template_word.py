@@ -2,8 +2,8 @@
 
 from urllib.parse import urljoin
 
+from embedded.worddoc import CONTENT_TYPE, new_document, to_bytes
 from toolkit import wordhtml
-from toolkit.worddoc import CONTENT_TYPE, new_document, to_bytes
 
 __all__ = ["CONTENT_TYPE", "document"]
 

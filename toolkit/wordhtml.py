@@ -21,8 +21,8 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Mm
 
+from embedded.worddoc import repeat_as_header, shade
 from toolkit.fill_ins import split_fill_ins
-from toolkit.worddoc import repeat_as_header, shade
 
 HEADINGS = {"h2": 1, "h3": 2, "h4": 3, "h5": 3, "h6": 3}
 BLOCKS = {"p", "blockquote", "pre", "dt", "dd"}
