@@ -31,6 +31,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def no_changes_yet():
+    """Each test arranges its own changes on a site with none recorded (the shipped content
+    carries a few, which tests/content checks)."""
+    ChangeNote.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
 def self_approval(settings):
     """Change notes are recorded when a version is published: these tests publish their own
     changes, as a team that allows self-approval does (the review step is test_review.py's)."""

@@ -194,7 +194,9 @@ QUERY_BUDGET = {
     # each process reads once per content version (this is the first search since a change)
     "/search/?q=honorary+contract": 2 + 3,
     "/about/": 1 + 1,
-    "/whats-new/": 1,  # the count: none are shipped, so no page of notes or items to fetch
+    # the count, the page of notes, and the changed items of each kind on it (the shipped
+    # notes are on the role profile and case studies)
+    "/whats-new/": 1 + 1 + 2,
 }
 
 

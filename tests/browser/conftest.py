@@ -48,12 +48,6 @@ def pytest_collection_modifyitems(config, items):
     transactional test (an editor's day) empties the database when it ends,
     so it must come after them.
     """
-    for item in items:
-        # A test marked for the database is what makes pytest-django create the test
-        # database at all: without one, a session of reader tests alone would read (and
-        # load content into) the development database.
-        if item.get_closest_marker("browser") and not item.get_closest_marker("django_db"):
-            item.add_marker(pytest.mark.django_db)
     if not chromium_executable():
         skip = pytest.mark.skip(
             reason=f"Chromium not found at {CHROMIUM_PATH}: browser tests skipped "
@@ -63,6 +57,19 @@ def pytest_collection_modifyitems(config, items):
             if item.get_closest_marker("browser"):
                 item.add_marker(skip)
     items.sort(key=_is_transactional)
+    if items and not any(_uses_the_database(item) for item in items):
+        # pytest-django creates the test database only for a session in which some test
+        # asks for one; a session of reader tests alone would otherwise read (and load
+        # content into) the development database. The last test asks, as an editor's
+        # day does: the database is then emptied after it, and nothing runs after it.
+        items[-1].add_marker(pytest.mark.django_db(transaction=True))
+
+
+def _uses_the_database(item):
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db") or fixtures & {"db", "transactional_db", "live_server"}
+    )
 
 
 def _is_transactional(item):
