@@ -86,3 +86,18 @@ def staff_client(client, django_user_model):
     user.groups.add(Group.objects.get(name="Editors"))
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def edith(django_user_model):
+    """An editor; with `fred`, two people sharing the admin."""
+    from tests.factories import make_editor
+
+    return make_editor(django_user_model, "edith")
+
+
+@pytest.fixture
+def fred(django_user_model):
+    from tests.factories import make_editor
+
+    return make_editor(django_user_model, "fred")

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from casestudies.models import CaseStudy
@@ -82,3 +84,21 @@ def make_template(slug="test-template", order=9, **overrides):
 
     defaults = {"title": f"Template {slug}", "order": order}
     return DocumentTemplate.objects.create(**publishable(slug=slug, **{**defaults, **overrides}))
+
+
+def make_editor(django_user_model, username):
+    """A member of the Editors group, named after `username` (e.g. "edith" is Edith)."""
+    user = django_user_model.objects.create_user(
+        username, password="a-long-test-password", first_name=username.capitalize()
+    )
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def signed_in(user):
+    """A test client of its own, signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

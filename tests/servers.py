@@ -74,6 +74,24 @@ def manage(env, *args):
     )
 
 
+EDITOR = ("chief", "a-long-password")
+
+
+def prepare_site(env):
+    """Migrates the database `env` names, loads the shipped content and adds a superuser,
+    EDITOR, as an operator setting up a site would."""
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "load_content")
+    username, password = EDITOR
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model;"
+        f"get_user_model().objects.create_superuser({username!r}, 'c@example.org', {password!r})",
+    )
+
+
 def collect_static(env):
     """Production serves hashed static files from a manifest: build it once (as the Docker
     build does), under a lock so parallel test workers do not write it at the same time."""

@@ -5,7 +5,6 @@ import datetime
 import socket
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -20,16 +19,6 @@ GOOD = {
     "email": "sam@example.org",
     "message": "Can I reuse the job description?",
 }
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="a-long-test-password")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
 
 
 def test_the_contact_page_keeps_its_text_and_offers_the_form(client):
@@ -145,43 +134,43 @@ def test_a_mail_server_that_is_down_loses_no_message(client, settings):
     assert ContactMessage.objects.count() == 1
 
 
-def test_editors_read_answer_and_close_a_message_in_the_admin(client, editor_client):
+def test_editors_read_answer_and_close_a_message_in_the_admin(client, staff_client):
     client.post("/contact/", GOOD)
     message = ContactMessage.objects.get()
-    home = editor_client.get("/admin/").content.decode()
+    home = staff_client.get("/admin/").content.decode()
     assert "1 new, 0 answered but not closed" in home
-    listing = editor_client.get(reverse("admin:contact_contactmessage_changelist")).content.decode()
+    listing = staff_client.get(reverse("admin:contact_contactmessage_changelist")).content.decode()
     assert "Sam Patel" in listing and "Can I reuse the job description?" in listing
     change = reverse("admin:contact_contactmessage_change", args=[message.pk])
-    form = editor_client.get(change).content.decode()
+    form = staff_client.get(change).content.decode()
     assert 'href="mailto:sam@example.org?subject=' in form
     assert "Not until it is closed" in form
-    response = editor_client.post(
+    response = staff_client.post(
         change, {"status": "answered", "reply_note": "Replied by email: yes, adapt it freely."}
     )
     assert response.status_code == 302
     message.refresh_from_db()
     assert message.status == "answered" and message.reply_note.startswith("Replied by email")
-    editor_client.post(
+    staff_client.post(
         reverse("admin:contact_contactmessage_changelist"),
         {"action": "close", "_selected_action": [message.pk]},
     )
     message.refresh_from_db()
     assert message.status == "closed" and message.closed_at is not None
-    assert "0 new, 0 answered" in editor_client.get("/admin/").content.decode()
+    assert "0 new, 0 answered" in staff_client.get("/admin/").content.decode()
 
 
-def test_editors_cannot_add_or_rewrite_a_message(client, editor_client):
+def test_editors_cannot_add_or_rewrite_a_message(client, staff_client):
     client.post("/contact/", GOOD)
     message = ContactMessage.objects.get()
-    assert editor_client.get(reverse("admin:contact_contactmessage_add")).status_code == 403
+    assert staff_client.get(reverse("admin:contact_contactmessage_add")).status_code == 403
     change = reverse("admin:contact_contactmessage_change", args=[message.pk])
-    editor_client.post(change, {"status": "new", "message": "Rewritten", "email": "x@example.org"})
+    staff_client.post(change, {"status": "new", "message": "Rewritten", "email": "x@example.org"})
     message.refresh_from_db()
     assert (message.message, message.email) == (GOOD["message"], GOOD["email"])
 
 
-def test_the_admin_log_keeps_no_name_or_address_after_a_message_is_deleted(editor_client):
+def test_the_admin_log_keeps_no_name_or_address_after_a_message_is_deleted(staff_client):
     message = ContactMessage.objects.create(**GOOD)
     assert "Sam" not in str(message) and "example.org" not in str(message)
 

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from embedded import drafts
 from guidance.models import GuidePart
+from tests.factories import signed_in
 from tests.test_admin import PART, change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -26,32 +26,6 @@ def self_approval(settings):
     """These tests are of publishing itself: a team that lets editors approve their own work.
     (The second pair of eyes is tested in test_review.py.)"""
     settings.EDITORIAL_SELF_APPROVAL = True
-
-
-def make_editor(django_user_model, username):
-    user = django_user_model.objects.create_user(
-        username, password="a-long-test-password", first_name=username.capitalize()
-    )
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def edith(django_user_model):
-    return make_editor(django_user_model, "edith")
-
-
-@pytest.fixture
-def fred(django_user_model):
-    return make_editor(django_user_model, "fred")
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def part():

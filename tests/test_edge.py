@@ -20,6 +20,7 @@ from tests.servers import (
     gunicorn,
     manage,
     nginx_in_front_of,
+    prepare_site,
     production_env,
 )
 
@@ -44,15 +45,7 @@ def edge():
         PUBLIC_CACHE_MAX_AGE=MAX_AGE,
         FEEDBACK_RATE_LIMIT=3,
     )
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "load_content")
-    manage(
-        env,
-        "shell",
-        "-c",
-        "from django.contrib.auth import get_user_model;"
-        "get_user_model().objects.create_superuser('chief', 'c@example.org', 'a-long-password')",
-    )
+    prepare_site(env)
     try:
         with gunicorn(env, workers=2) as site, nginx_in_front_of(site, folder) as proxy:
             yield proxy.base, env

@@ -6,8 +6,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_page
-from tests.test_drafts import make_editor, signed_in
+from tests.factories import make_page, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +15,6 @@ pytestmark = pytest.mark.django_db
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def edith(django_user_model):
-    return make_editor(django_user_model, "edith")
 
 
 def upload(name):

@@ -7,9 +7,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from embedded.publishing_checks import problems
-from tests.factories import make_page
+from tests.factories import make_page, signed_in
 from tests.test_admin import change_form_data, part, self_approval  # noqa: F401 - a fixture
-from tests.test_drafts import make_editor, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +64,6 @@ def test_a_skipped_heading_level_is_flagged():
             "Use ### for it.",
         )
     ]
-
-
-@pytest.fixture
-def edith(django_user_model):
-    return make_editor(django_user_model, "edith")
 
 
 def change_url(obj):

@@ -10,21 +10,10 @@ from django.utils import timezone
 from embedded import drafts
 from embedded.editors import editor_permissions
 from embedded.models import Feedback
-from tests.factories import make_page
+from tests.factories import make_page, signed_in
 from tests.test_admin import change_form_data, page_form_data, part
-from tests.test_drafts import make_editor, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def edith(django_user_model):
-    return make_editor(django_user_model, "edith")
-
-
-@pytest.fixture
-def fred(django_user_model):
-    return make_editor(django_user_model, "fred")
 
 
 def change_url(obj):

@@ -25,6 +25,7 @@ from tests.servers import (
     free_port,
     gunicorn,
     manage,
+    prepare_site,
     production_env,
     uploaded_image_url,
 )
@@ -173,15 +174,7 @@ def shared_database():
 @pytest.mark.django_db(transaction=True)
 def test_two_app_processes_serve_the_same_uploaded_image(s3, shared_database):
     env = production_env(shared_database, **bucket_env(s3))
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "load_content")
-    manage(
-        env,
-        "shell",
-        "-c",
-        "from django.contrib.auth import get_user_model;"
-        "get_user_model().objects.create_superuser('chief', 'c@example.org', 'a-long-password')",
-    )
+    prepare_site(env)
     with gunicorn(env) as first, gunicorn(env) as second:
         editor = Visitor(first)
         editor.sign_in("chief", "a-long-password")

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from embedded.content import export
+from tests.factories import make_editor, signed_in
 from tests.test_admin import change_form_data, part, self_approval  # noqa: F401 - a fixture
-from tests.test_drafts import make_editor, signed_in
 
 pytestmark = pytest.mark.django_db
 

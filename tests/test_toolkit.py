@@ -274,32 +274,20 @@ def test_framework_pages_cost_a_pinned_number_of_queries_however_much_content_th
 # Editing in the admin
 
 
-@pytest.fixture
-def editor_client(client, django_user_model):
-    from django.contrib.auth.models import Group
-
-    user = django_user_model.objects.create_user("editor", password="a-long-test-password")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
-
-
-def test_editors_can_open_every_toolkit_list_in_the_admin(editor_client):
+def test_editors_can_open_every_toolkit_list_in_the_admin(staff_client):
     for model in ["framework", "designtheme", "documenttemplate"]:
-        assert editor_client.get(f"/admin/toolkit/{model}/").status_code == 200
+        assert staff_client.get(f"/admin/toolkit/{model}/").status_code == 200
 
 
 def test_an_editor_changes_a_themes_questions_one_per_line_and_readers_see_them(
-    editor_client, client, framework, settings
+    staff_client, client, framework, settings
 ):
     from django.utils import timezone
 
     settings.EDITORIAL_SELF_APPROVAL = True  # she publishes her own change
 
     theme = DesignTheme.objects.get(slug="first-theme")
-    form = editor_client.get(f"/admin/toolkit/designtheme/{theme.pk}/change/").content.decode()
+    form = staff_client.get(f"/admin/toolkit/designtheme/{theme.pk}/change/").content.decode()
     assert "What is the first question?\nWhat is the second question?</textarea>" in form
     assert "markdownx" in form
     data = {
@@ -318,7 +306,7 @@ def test_an_editor_changes_a_themes_questions_one_per_line_and_readers_see_them(
         "next_review_due": theme.next_review_due.strftime("%d/%m/%Y"),
         "_publish": "Publish",
     }
-    response = editor_client.post(f"/admin/toolkit/designtheme/{theme.pk}/change/", data)
+    response = staff_client.post(f"/admin/toolkit/designtheme/{theme.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     theme.refresh_from_db()
     assert theme.questions == ["Who will sponsor the work?", "What would make you stop?"]
@@ -327,5 +315,5 @@ def test_an_editor_changes_a_themes_questions_one_per_line_and_readers_see_them(
     assert "<li>What would make you stop?</li>" in html
 
     data["questions"] = "\n".join(f"Question {n}?" for n in range(9))
-    response = editor_client.post(f"/admin/toolkit/designtheme/{theme.pk}/change/", data)
+    response = staff_client.post(f"/admin/toolkit/designtheme/{theme.pk}/change/", data)
     assert "Give between 1 and 8 questions." in response.content.decode()
