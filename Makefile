@@ -31,10 +31,11 @@ run: install css
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one. It runs
-# on TEST_WORKERS processes (pytest-xdist), each with its own test database.
+# on TEST_WORKERS processes (pytest-xdist), each with its own test database; tests that
+# share servers started once for their module (marked xdist_group) stay on one worker.
 TEST_WORKERS ?= 2
 test: install css
-	$(DEV) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(DEV) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

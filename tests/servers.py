@@ -92,6 +92,31 @@ def prepare_site(env):
     )
 
 
+class PreparedSites:
+    """Fresh SQLite databases, each holding a site as `prepare_site` leaves it.
+
+    Migrating and loading takes seconds of CPU, so the first database is built once a
+    session, under a lock the xdist workers share, and each one asked for is a copy of it.
+    """
+
+    def __init__(self, folder):
+        self.template = folder / "prepared-site.sqlite3"
+        self.lock = folder / "prepared-site.lock"
+
+    def copy_into(self, folder):
+        """A copy of the prepared site in `folder`; returns its DATABASE_URL."""
+        with open(self.lock, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not self.template.exists():
+                partial = self.template.with_suffix(".partial")
+                partial.unlink(missing_ok=True)
+                prepare_site(production_env(f"sqlite:///{partial}"))
+                partial.rename(self.template)
+        database = folder / "site.sqlite3"
+        shutil.copyfile(self.template, database)
+        return f"sqlite:///{database}"
+
+
 def collect_static(env):
     """Production serves hashed static files from a manifest: build it once (as the Docker
     build does), under a lock so parallel test workers do not write it at the same time."""

@@ -20,7 +20,6 @@ from tests.servers import (
     gunicorn,
     manage,
     nginx_in_front_of,
-    prepare_site,
     production_env,
 )
 
@@ -32,20 +31,20 @@ pytestmark = [
         not Path(NGINX).exists(), reason="nginx is not installed (apt-get install nginx-light)"
     ),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("edge"),  # one worker starts the servers, once
 ]
 
 
 @pytest.fixture(scope="module")
-def edge():
+def edge(prepared_sites):
     """The site and nginx in front of it, with a signed-up editor; yields (nginx, env)."""
     folder = Path(tempfile.mkdtemp(prefix="embedded-edge-"))
     env = production_env(
-        f"sqlite:///{folder / 'site.sqlite3'}",
+        prepared_sites.copy_into(folder),
         DJANGO_PROXY_COUNT=1,
         PUBLIC_CACHE_MAX_AGE=MAX_AGE,
         FEEDBACK_RATE_LIMIT=3,
     )
-    prepare_site(env)
     try:
         with gunicorn(env, workers=2) as site, nginx_in_front_of(site, folder) as proxy:
             yield proxy.base, env

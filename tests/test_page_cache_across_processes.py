@@ -25,10 +25,12 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.servers import EDITOR
+
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.xdist_group("page-cache")  # one worker copies the database, once
 CHECK_SECONDS = 1
 REDIS_URL = "redis://127.0.0.1:6379/11"
-PASSWORD = "a-long-test-password"
 READS = 24  # enough that both workers answer some of them
 
 
@@ -40,19 +42,10 @@ def redis_answers():
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    """A migrated SQLite file with the shipped content and one editor, made once for the module."""
-    folder = tmp_path_factory.mktemp("site")
-    env = environment(folder / "site.sqlite3")
-    commands = [
-        ["migrate", "-v", "0"],
-        ["load_content"],
-        ["createsuperuser", "--no-input", "--username", "editor", "--email", "e@example.org"],
-    ]
-    for command in commands:
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True)  # fmt: skip
-    return folder / "site.sqlite3"
+def database(prepared_sites, tmp_path_factory):
+    """A migrated SQLite file with the shipped content and one editor, for the module."""
+    url = prepared_sites.copy_into(tmp_path_factory.mktemp("site"))
+    return Path(url.removeprefix("sqlite:///"))
 
 
 def environment(database, **extra):
@@ -60,7 +53,6 @@ def environment(database, **extra):
         "PATH": "/usr/bin:/bin",
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
         "CONTENT_VERSION_CHECK_SECONDS": str(CHECK_SECONDS),
         "GUNICORN_ACCESS_LOG": "",
         "DJANGO_LOG_LEVEL": "WARNING",
@@ -131,7 +123,8 @@ class Site:
         )
         login = self.base + "/admin/login/?next=/admin/"
         token = csrf_token(browser.open(login).read().decode())
-        form = {"username": "editor", "password": PASSWORD, "csrfmiddlewaretoken": token}
+        username, password = EDITOR
+        form = {"username": username, "password": password, "csrfmiddlewaretoken": token}
         browser.open(login, urllib.parse.urlencode(form).encode())
         return browser
 

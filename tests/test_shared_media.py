@@ -7,9 +7,6 @@ reaches it over HTTP exactly as it would reach AWS or any S3-compatible store.
 import io
 import json
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
 import boto3
 import pytest
@@ -25,7 +22,6 @@ from tests.servers import (
     free_port,
     gunicorn,
     manage,
-    prepare_site,
     production_env,
     uploaded_image_url,
 )
@@ -164,17 +160,14 @@ def test_an_unknown_storage_or_a_bucket_without_a_name_stops_the_site():
 
 
 @pytest.fixture
-def shared_database():
+def shared_database(prepared_sites, tmp_path):
     """A database two app processes share: a SQLite file, migrated and loaded."""
-    folder = Path(tempfile.mkdtemp(prefix="embedded-media-"))
-    yield f"sqlite:///{folder / 'site.sqlite3'}"
-    shutil.rmtree(folder, ignore_errors=True)
+    return prepared_sites.copy_into(tmp_path)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_app_processes_serve_the_same_uploaded_image(s3, shared_database):
     env = production_env(shared_database, **bucket_env(s3))
-    prepare_site(env)
     with gunicorn(env) as first, gunicorn(env) as second:
         editor = Visitor(first)
         editor.sign_in("chief", "a-long-password")
