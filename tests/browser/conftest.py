@@ -152,14 +152,44 @@ class BrowserTab:
         """Opens a site path and returns the HTTP response."""
         return self.page.goto(self.base_url + path)
 
+    def start_over(self):
+        """As a new tab would be for the next test: no cookies, nothing recorded, on screen."""
+        self.context.clear_cookies()
+        self.page.emulate_media(media="null")
+        self.csp_violations.clear()
+        self.broken_assets.clear()
+
+
+@pytest.fixture(scope="session")
+def kept_tabs():
+    """Tabs kept open for the session, one for each set of context options."""
+    tabs = {}
+    yield tabs
+    for tab in tabs.values():
+        tab.context.close()
+
 
 @pytest.fixture
-def new_tab(browser, site):
-    """Makes tabs with the given context options (viewport, JavaScript off...), closed after."""
-    contexts = []
+def new_tab(browser, site, kept_tabs):
+    """Makes tabs with the given context options (viewport, JavaScript off...).
+
+    A new browser context costs more than reading a page in it and checking it with axe
+    (a fresh renderer compiles axe again), so the first tab a test asks for with given
+    options is one kept for the session and started over (`BrowserTab.start_over`; the
+    site keeps nothing in the browser but cookies). Each further tab in the same test has
+    a context of its own, closed after the test: a second person, with cookies of their own.
+    """
+    given, contexts = set(), []
 
     def make(**options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
+        key = repr(sorted(options.items()))
+        if key not in given:
+            given.add(key)
+            if key not in kept_tabs:
+                kept_tabs[key] = BrowserTab(browser.new_context(**options), site)
+            kept_tabs[key].start_over()
+            return kept_tabs[key]
         context = browser.new_context(**options)
         contexts.append(context)
         return BrowserTab(context, site)
