@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from embedded.models import PlainText, Publishable
+from embedded.models import PlainText, Publishable, related_content
 
 
 class Theme(PlainText):
@@ -107,18 +107,15 @@ class CaseStudy(Publishable):
     key_lessons = models.TextField(
         help_text="One lesson per line, each a full sentence. Shown as a list."
     )
-    related_parts = models.ManyToManyField(
+    related_parts = related_content(
         "guidance.GuidePart",
-        blank=True,
+        "Guidance parts this case study illustrates; they will link back to it.",
         related_name="case_studies",
-        help_text="Guidance parts this case study illustrates; they will link back to it.",
     )
     history = HistoricalRecords(m2m_fields=[themes, related_parts])
 
-    class Meta:
-        ordering = ["title"]
+    class Meta(Publishable.Meta):
         verbose_name_plural = "case studies"
-        constraints = [models.UniqueConstraint(fields=["slug"], name="casestudy_unique_slug")]
 
     def get_absolute_url(self):
         return reverse("casestudies:detail", args=[self.slug])

@@ -72,6 +72,19 @@ class ChildQuerySet(PublishableQuerySet):
         return super().published().filter(models.Exists(parent_is_live))
 
 
+def parent_link(parent, related_name, help_text):
+    """A child's foreign key to its parent (a part's guide, a theme's framework): deleting
+    the parent deletes its children. The child's `ChildQuerySet.parent` names it."""
+    return models.ForeignKey(
+        parent, on_delete=models.CASCADE, related_name=related_name, help_text=help_text
+    )
+
+
+def related_content(model, help_text, related_name=None):
+    """Other content an editor links this to, for readers to go on to; none is fine."""
+    return models.ManyToManyField(model, blank=True, related_name=related_name, help_text=help_text)
+
+
 class PlainText(models.Model):
     """Refuses control characters in every text field an editor fills (see `plaintext`).
 
@@ -174,7 +187,12 @@ class Publishable(PlainText):
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
+        """What every kind shares unless its own Meta says otherwise: listed by title, and
+        one item of a kind to a slug (its address). A kind's Meta extends this one."""
+
         abstract = True
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="%(class)s_unique_slug")]
 
     def __str__(self):
         return self.title
@@ -230,10 +248,6 @@ class Page(Publishable):
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["title"]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="page_unique_slug")]
-
     def get_absolute_url(self):
         return reverse("page", args=[self.slug])
 
@@ -256,10 +270,6 @@ class GlossaryTerm(Publishable):
         ),
     )
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["title"]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="glossaryterm_unique_slug")]
 
     def save(self, *args, **kwargs):
         from embedded import glossary
@@ -546,10 +556,8 @@ class SynonymGroup(Publishable):
     )
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["title"]
+    class Meta(Publishable.Meta):
         verbose_name = "synonym group"
-        constraints = [models.UniqueConstraint(fields=["slug"], name="synonymgroup_unique_slug")]
 
     def __str__(self):
         return self.title
