@@ -11,6 +11,7 @@ records each published change to any of them (see `embedded.changenotes`).
 
 import calendar
 import datetime
+import sys
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -26,6 +27,23 @@ from embedded.markdown import check_body, render
 from embedded.permissions import may_view
 from embedded.plaintext import refuse_unprintable
 from embedded.sitepaths import is_site_path, why_taken
+
+
+def text_choices(name, labels):
+    """A `TextChoices` made from one table of value → label, each member named after its
+    value in capitals (acute-trust → ACUTE_TRUST), so an option is written once.
+
+    Like Enum's own functional API, it takes its module and qualified name from where it
+    is called (a model's class body, or a module), so its members pickle by reference.
+    """
+    caller = sys._getframe(1)
+    outer = caller.f_locals.get("__qualname__")
+    return models.TextChoices(
+        name,
+        [(value.upper().replace("-", "_"), (value, label)) for value, label in labels.items()],
+        module=caller.f_globals["__name__"],
+        qualname=f"{outer}.{name}" if outer else name,
+    )
 
 
 class PublishableQuerySet(models.QuerySet):

@@ -23,14 +23,25 @@ from embedded.models import (
     Publishable,
     parent_link,
     related_content,
+    text_choices,
 )
 
 
 class Guide(Publishable):
-    class Audience(models.TextChoices):
-        NHS_ORGANISATIONS = "nhs-organisations", "NHS organisations"
-        RESEARCHERS = "researchers", "Researchers"
-        PUBLIC_INVOLVEMENT = "public-involvement", "Patients and the public"
+    Audience = text_choices(
+        "Audience",
+        {
+            "nhs-organisations": "NHS organisations",
+            "researchers": "Researchers",
+            "public-involvement": "Patients and the public",
+        },
+    )
+    # Who each audience's guide is for, as its caption says.
+    READERS = {
+        Audience.NHS_ORGANISATIONS: "For NHS organisations",
+        Audience.RESEARCHERS: "For researchers",
+        Audience.PUBLIC_INVOLVEMENT: "For patients, the public and the people who involve them",
+    }
 
     audience = models.CharField(
         max_length=30, choices=Audience.choices, help_text="Who this guide is written for."
@@ -39,12 +50,6 @@ class Guide(Publishable):
         default=0, help_text="The guide's place in lists: lower numbers come first."
     )
     history = HistoricalRecords()
-
-    READERS = {
-        Audience.NHS_ORGANISATIONS: "For NHS organisations",
-        Audience.RESEARCHERS: "For researchers",
-        Audience.PUBLIC_INVOLVEMENT: "For patients, the public and the people who involve them",
-    }
 
     class Meta(Publishable.Meta):
         ordering = ["order", "title"]
@@ -211,22 +216,23 @@ class WorkingRelationship(ProfileItem):
 class Competency(ProfileItem):
     """One criterion of the person specification."""
 
-    class Section(models.TextChoices):
-        """The person specification's sections, in the order HR lays them out."""
-
-        QUALIFICATIONS = "qualifications", "Qualifications"
-        EXPERIENCE = "experience", "Experience"
-        ATTITUDE = "attitude", "Attitudes"
-        SKILL = "skill", "Skills"
-        KNOWLEDGE = "knowledge", "Knowledge"
+    # The person specification's sections, in the order HR lays them out.
+    Section = text_choices(
+        "Section",
+        {
+            "qualifications": "Qualifications",
+            "experience": "Experience",
+            "attitude": "Attitudes",
+            "skill": "Skills",
+            "knowledge": "Knowledge",
+        },
+    )
 
     # The sections a researcher rates themself against: qualifications and
     # experience are facts on a CV, not things to develop week by week.
     SELF_ASSESSED = [Section.ATTITUDE, Section.SKILL, Section.KNOWLEDGE]
 
-    class Requirement(models.TextChoices):
-        ESSENTIAL = "essential", "Essential"
-        DESIRABLE = "desirable", "Desirable"
+    Requirement = text_choices("Requirement", {"essential": "Essential", "desirable": "Desirable"})
 
     # How a panel can tell whether a candidate meets a criterion: field name, label.
     ASSESSMENTS = {

@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import ChildQuerySet, Publishable, parent_link, related_content
+from embedded.models import ChildQuerySet, Publishable, parent_link, related_content, text_choices
 
 MAX_QUESTIONS = 8
 MAX_QUESTION_LENGTH = 300
@@ -32,10 +32,7 @@ class Framework(Publishable):
         return reverse("toolkit:framework")
 
 
-class Group(models.TextChoices):
-    INTENT = "intent", "Intent"
-    STRUCTURE = "structure", "Structure"
-    PROCESS = "process", "Process"
+Group = text_choices("Group", {"intent": "Intent", "structure": "Structure", "process": "Process"})
 
 
 GROUP_QUESTIONS = {
