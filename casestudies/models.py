@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from embedded.models import PlainText, Publishable
+from embedded.models import PlainText, Publishable, related_content, text_choices
 
 
 class Theme(PlainText):
@@ -29,48 +29,68 @@ class Theme(PlainText):
 
 
 class CaseStudy(Publishable):
-    class Setting(models.TextChoices):
-        ACUTE_TRUST = "acute-trust", "Acute trust"
-        MENTAL_HEALTH_TRUST = "mental-health-trust", "Mental health trust"
-        COMMUNITY_PRIMARY_CARE = "community-primary-care", "Community or primary care"
-        INTEGRATED_CARE_BOARD = "integrated-care-board", "Integrated care board"
-        LOCAL_AUTHORITY = "local-authority-public-health", "Local authority public health"
-        # Outside England the NHS is not organised in trusts and integrated care boards.
-        HEALTH_BOARD = "health-board", "Health board (Scotland or Wales)"
-        HSC_TRUST = "hsc-trust", "Health and social care trust (Northern Ireland)"
+    """One scheme's story, and the facets readers filter it by. Each facet's options are a
+    table of value → label: content files and filter addresses use the values, so a label
+    may be reworded but a value stays."""
 
-    class EmbeddingModel(models.TextChoices):
-        RESEARCHER_IN_RESIDENCE = "researcher-in-residence", "Researcher in residence"
-        EMBEDDED_TEAM = "embedded-team", "Embedded research or evaluation team"
-        # A joint post splits one job between two employers; a clinical-academic post
-        # combines clinical work and research. A post can be both: choose what it is for.
-        JOINT_POST = "joint-post", "Joint post"
-        CLINICAL_ACADEMIC_POST = "clinical-academic-post", "Clinical-academic post"
-        RESEARCH_PRACTITIONER = "research-practitioner", "Research practitioner"
-
-    class Region(models.TextChoices):
-        NORTH_EAST_AND_YORKSHIRE = "north-east-and-yorkshire", "North East and Yorkshire"
-        NORTH_WEST = "north-west", "North West"
-        MIDLANDS = "midlands", "Midlands"
-        EAST_OF_ENGLAND = "east-of-england", "East of England"
-        LONDON = "london", "London"
-        SOUTH_EAST = "south-east", "South East"
-        SOUTH_WEST = "south-west", "South West"
-        SCOTLAND = "scotland", "Scotland"
-        WALES = "wales", "Wales"
-        NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
-
-    class Funding(models.TextChoices):
-        HOST = "host-organisation", "The host organisation"
-        UNIVERSITY = "university", "A university"
-        RESEARCH_FUNDER = "research-funder", "A research funder"
-        JOINT = "joint", "The host and a university together"
-        CHARITY = "charity", "A charity"
-
-    class Involvement(models.TextChoices):
-        SCHEME = "scheme", "In the scheme itself"
-        PROJECTS = "projects", "In individual projects"
-        NONE = "none", "Not yet"
+    Setting = text_choices(
+        "Setting",
+        {
+            "acute-trust": "Acute trust",
+            "mental-health-trust": "Mental health trust",
+            "community-primary-care": "Community or primary care",
+            "integrated-care-board": "Integrated care board",
+            "local-authority-public-health": "Local authority public health",
+            # Outside England the NHS is not organised in trusts and integrated care boards.
+            "health-board": "Health board (Scotland or Wales)",
+            "hsc-trust": "Health and social care trust (Northern Ireland)",
+        },
+    )
+    EmbeddingModel = text_choices(
+        "EmbeddingModel",
+        {
+            "researcher-in-residence": "Researcher in residence",
+            "embedded-team": "Embedded research or evaluation team",
+            # A joint post splits one job between two employers; a clinical-academic post
+            # combines clinical work and research. A post can be both: choose what it is for.
+            "joint-post": "Joint post",
+            "clinical-academic-post": "Clinical-academic post",
+            "research-practitioner": "Research practitioner",
+        },
+    )
+    Region = text_choices(
+        "Region",
+        {
+            "north-east-and-yorkshire": "North East and Yorkshire",
+            "north-west": "North West",
+            "midlands": "Midlands",
+            "east-of-england": "East of England",
+            "london": "London",
+            "south-east": "South East",
+            "south-west": "South West",
+            "scotland": "Scotland",
+            "wales": "Wales",
+            "northern-ireland": "Northern Ireland",
+        },
+    )
+    Funding = text_choices(
+        "Funding",
+        {
+            "host-organisation": "The host organisation",
+            "university": "A university",
+            "research-funder": "A research funder",
+            "joint": "The host and a university together",
+            "charity": "A charity",
+        },
+    )
+    Involvement = text_choices(
+        "Involvement",
+        {
+            "scheme": "In the scheme itself",
+            "projects": "In individual projects",
+            "none": "Not yet",
+        },
+    )
 
     setting = models.CharField(
         max_length=40, choices=Setting.choices, help_text="Where the embedded role was based."
@@ -107,18 +127,15 @@ class CaseStudy(Publishable):
     key_lessons = models.TextField(
         help_text="One lesson per line, each a full sentence. Shown as a list."
     )
-    related_parts = models.ManyToManyField(
+    related_parts = related_content(
         "guidance.GuidePart",
-        blank=True,
+        "Guidance parts this case study illustrates; they will link back to it.",
         related_name="case_studies",
-        help_text="Guidance parts this case study illustrates; they will link back to it.",
     )
     history = HistoricalRecords(m2m_fields=[themes, related_parts])
 
-    class Meta:
-        ordering = ["title"]
+    class Meta(Publishable.Meta):
         verbose_name_plural = "case studies"
-        constraints = [models.UniqueConstraint(fields=["slug"], name="casestudy_unique_slug")]
 
     def get_absolute_url(self):
         return reverse("casestudies:detail", args=[self.slug])

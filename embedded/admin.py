@@ -43,51 +43,50 @@ from embedded.models import (
 )
 
 
-class ReviewStateFilter(admin.SimpleListFilter):
-    title = "review"
-    parameter_name = "review"
+class OptionsFilter(admin.SimpleListFilter):
+    """A list filter whose `options` give each value its label and the rule it narrows the
+    list by, side by side: {value: (label, function of the QuerySet)}."""
+
+    options = {}
 
     def lookups(self, request, model_admin):
-        return [
-            ("overdue", "Overdue for review"),
-            ("soon", "Due in the next 30 days"),
-            ("ok", "Not due yet"),
-        ]
+        return [(value, label) for value, (label, _narrow) in self.options.items()]
 
     def queryset(self, request, queryset):
-        if self.value() == "overdue":
-            return queryset.overdue_for_review()
-        if self.value() == "soon":
-            return queryset.due_for_review(within_days=30).exclude(
-                pk__in=queryset.overdue_for_review()
-            )
-        if self.value() == "ok":
-            return queryset.exclude(pk__in=queryset.due_for_review(within_days=30))
-        return queryset
+        if self.value() not in self.options:
+            return queryset
+        _label, narrow = self.options[self.value()]
+        return narrow(queryset)
 
 
-class VisibilityFilter(admin.SimpleListFilter):
-    title = "visibility"
-    parameter_name = "visibility"
+def _due_soon(items):
+    return items.due_for_review(within_days=30).exclude(pk__in=items.overdue_for_review())
 
-    def lookups(self, request, model_admin):
-        return [
-            ("live", "Live"),
-            ("changed", "Live, with unpublished changes"),
-            ("scheduled", "Scheduled"),
-            ("draft", "Draft"),
-        ]
 
-    def queryset(self, request, queryset):
-        if self.value() == "live":
-            return queryset.published()
-        if self.value() == "changed":
-            return queryset.published().filter(draft_state__isnull=False)
-        if self.value() == "scheduled":
-            return queryset.scheduled()
-        if self.value() == "draft":
-            return queryset.filter(status=Publishable.Status.DRAFT)
-        return queryset
+def _not_due_soon(items):
+    return items.exclude(pk__in=items.due_for_review(within_days=30))
+
+
+class ReviewStateFilter(OptionsFilter):
+    title = parameter_name = "review"
+    options = {
+        "overdue": ("Overdue for review", lambda items: items.overdue_for_review()),
+        "soon": ("Due in the next 30 days", _due_soon),
+        "ok": ("Not due yet", _not_due_soon),
+    }
+
+
+class VisibilityFilter(OptionsFilter):
+    title = parameter_name = "visibility"
+    options = {
+        "live": ("Live", lambda items: items.published()),
+        "changed": (
+            "Live, with unpublished changes",
+            lambda items: items.published().filter(draft_state__isnull=False),
+        ),
+        "scheduled": ("Scheduled", lambda items: items.scheduled()),
+        "draft": ("Draft", lambda items: items.filter(status=Publishable.Status.DRAFT)),
+    }
 
 
 @admin.display(description="Status")
@@ -188,6 +187,13 @@ class PublishableAdmin(ChangeNoteAdminMixin, SimpleHistoryAdmin):
         ),
     ]
 
+    @staticmethod
+    def described_fieldsets(fields, description):
+        """The fieldsets of a kind edited as one block of fields under a note for the
+        editor, then Publishing and Review."""
+        main = (None, {"fields": fields, "description": description})
+        return [main, *PublishableAdmin.publishing_fieldsets]
+
     def get_queryset(self, request):
         waiting = drafts.drafts_of(self.model).filter(object_id=OuterRef("pk"))
         return (
@@ -202,29 +208,22 @@ class PublishableAdmin(ChangeNoteAdminMixin, SimpleHistoryAdmin):
     def get_urls(self):
         meta = self.model._meta
         name = f"{meta.app_label}_{meta.model_name}"
-        return [
+        # An item's own pages besides Django's, each at <item>/<action>/.
+        actions = {
+            "unpublish": self.unpublish_view,
+            "review": self.review_view,
+            "reviewed": self.reviewed_view,
+            "preview": self.preview_view,
+        }
+        own = [
             path(
-                "<path:object_id>/unpublish/",
-                self.admin_site.admin_view(self.unpublish_view),
-                name=f"{name}_unpublish",
-            ),
-            path(
-                "<path:object_id>/review/",
-                self.admin_site.admin_view(self.review_view),
-                name=f"{name}_review",
-            ),
-            path(
-                "<path:object_id>/reviewed/",
-                self.admin_site.admin_view(self.reviewed_view),
-                name=f"{name}_reviewed",
-            ),
-            path(
-                "<path:object_id>/preview/",
-                self.admin_site.admin_view(self.preview_view),
-                name=f"{name}_preview",
-            ),
-            *super().get_urls(),
+                f"<path:object_id>/{action}/",
+                self.admin_site.admin_view(view),
+                name=f"{name}_{action}",
+            )
+            for action, view in actions.items()
         ]
+        return [*own, *super().get_urls()]
 
     # The edit form: a published item's draft, if it has one, fills the form.
 
@@ -607,20 +606,11 @@ class GlossaryTermAdmin(PublishableAdmin):
 
     list_display = ["title", "also_matches", visibility, review_due, "updated_at"]
     search_fields = ["title", "also_matches", "summary", "body"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": ["title", "slug", "summary", "also_matches", "body"],
-                "description": (
-                    "The title is the term as readers see it. Write one to three short "
-                    "paragraphs, without headings. Pages link the first use of the title "
-                    "and of every other form listed."
-                ),
-            },
-        ),
-        *PublishableAdmin.publishing_fieldsets,
-    ]
+    fieldsets = PublishableAdmin.described_fieldsets(
+        ["title", "slug", "summary", "also_matches", "body"],
+        "The title is the term as readers see it. Write one to three short paragraphs, "
+        "without headings. Pages link the first use of the title and of every other form listed.",
+    )
 
 
 SYNONYMS_HELP = (
@@ -636,8 +626,9 @@ class SynonymGroupAdmin(PublishableAdmin):
 
     list_display = ["title", "terms", visibility, review_due, "updated_at"]
     search_fields = ["title", "terms", "summary"]
-    main = {"fields": ["title", "slug", "summary", "terms", "body"], "description": SYNONYMS_HELP}
-    fieldsets = [(None, main), *PublishableAdmin.publishing_fieldsets]
+    fieldsets = PublishableAdmin.described_fieldsets(
+        ["title", "slug", "summary", "terms", "body"], SYNONYMS_HELP
+    )
 
 
 @admin.register(BestBet)

@@ -11,6 +11,7 @@ records each published change to any of them (see `embedded.changenotes`).
 
 import calendar
 import datetime
+import sys
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -26,6 +27,23 @@ from embedded.markdown import check_body, render
 from embedded.permissions import may_view
 from embedded.plaintext import refuse_unprintable
 from embedded.sitepaths import is_site_path, why_taken
+
+
+def text_choices(name, labels):
+    """A `TextChoices` made from one table of value → label, each member named after its
+    value in capitals (acute-trust → ACUTE_TRUST), so an option is written once.
+
+    Like Enum's own functional API, it takes its module and qualified name from where it
+    is called (a model's class body, or a module), so its members pickle by reference.
+    """
+    caller = sys._getframe(1)
+    outer = caller.f_locals.get("__qualname__")
+    return models.TextChoices(
+        name,
+        [(value.upper().replace("-", "_"), (value, label)) for value, label in labels.items()],
+        module=caller.f_globals["__name__"],
+        qualname=f"{outer}.{name}" if outer else name,
+    )
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -70,6 +88,19 @@ class ChildQuerySet(PublishableQuerySet):
         parent = self.model._meta.get_field(self.parent).related_model
         parent_is_live = parent.objects.published().filter(pk=models.OuterRef(self.parent))
         return super().published().filter(models.Exists(parent_is_live))
+
+
+def parent_link(parent, related_name, help_text):
+    """A child's foreign key to its parent (a part's guide, a theme's framework): deleting
+    the parent deletes its children. The child's `ChildQuerySet.parent` names it."""
+    return models.ForeignKey(
+        parent, on_delete=models.CASCADE, related_name=related_name, help_text=help_text
+    )
+
+
+def related_content(model, help_text, related_name=None):
+    """Other content an editor links this to, for readers to go on to; none is fine."""
+    return models.ManyToManyField(model, blank=True, related_name=related_name, help_text=help_text)
 
 
 class PlainText(models.Model):
@@ -174,7 +205,12 @@ class Publishable(PlainText):
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
+        """What every kind shares unless its own Meta says otherwise: listed by title, and
+        one item of a kind to a slug (its address). A kind's Meta extends this one."""
+
         abstract = True
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="%(class)s_unique_slug")]
 
     def __str__(self):
         return self.title
@@ -230,10 +266,6 @@ class Page(Publishable):
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["title"]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="page_unique_slug")]
-
     def get_absolute_url(self):
         return reverse("page", args=[self.slug])
 
@@ -256,10 +288,6 @@ class GlossaryTerm(Publishable):
         ),
     )
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["title"]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="glossaryterm_unique_slug")]
 
     def save(self, *args, **kwargs):
         from embedded import glossary
@@ -546,10 +574,8 @@ class SynonymGroup(Publishable):
     )
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["title"]
+    class Meta(Publishable.Meta):
         verbose_name = "synonym group"
-        constraints = [models.UniqueConstraint(fields=["slug"], name="synonymgroup_unique_slug")]
 
     def __str__(self):
         return self.title

@@ -288,24 +288,26 @@ def _owner_of(instance):
     return indexed.queryset().filter(pk=getattr(instance, owning.attname)).first()
 
 
-@receiver(post_save, dispatch_uid="search_index_saved")
-def item_saved(sender, instance, raw=False, **kwargs):
-    if raw or in_bulk_change():
+def _changed(sender, instance, update):
+    """Brings the index up to date after `instance` changed: `update` (index or remove) for
+    an indexed item, and a fresh entry for the item that owns anything else."""
+    if in_bulk_change():
         return
     if sender in indexed_models():
-        index(instance)
+        update(instance)
     elif owner := _owner_of(instance):
         index(owner)
+
+
+@receiver(post_save, dispatch_uid="search_index_saved")
+def item_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _changed(sender, instance, index)
 
 
 @receiver(post_delete, dispatch_uid="search_index_deleted")
 def item_deleted(sender, instance, **kwargs):
-    if in_bulk_change():
-        return
-    if sender in indexed_models():
-        remove(instance)
-    elif owner := _owner_of(instance):
-        index(owner)
+    _changed(sender, instance, remove)
 
 
 @receiver(m2m_changed, dispatch_uid="search_index_tags_changed")

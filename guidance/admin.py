@@ -1,25 +1,18 @@
 from django.contrib import admin
 
 from embedded.admin import PublishableAdmin, PublishableChildrenInline
-from guidance.models import (
-    Competency,
-    Guide,
-    GuidePart,
-    Responsibility,
-    RoleProfile,
-    WorkingRelationship,
-)
+from guidance import models
 
 
 class GuidePartInline(PublishableChildrenInline):
     """The guide's parts in reading order."""
 
-    model = GuidePart
+    model = models.GuidePart
     fields = ["order", "title", "slug", "status", "published_at", "next_review_due"]
     prepopulated_fields = {"slug": ["title"]}
 
 
-@admin.register(Guide)
+@admin.register(models.Guide)
 class GuideAdmin(PublishableAdmin):
     list_display = ["title", "audience", "order", *PublishableAdmin.list_display[1:]]
     list_filter = ["audience", *PublishableAdmin.list_filter]
@@ -30,7 +23,7 @@ class GuideAdmin(PublishableAdmin):
     ]
 
 
-@admin.register(GuidePart)
+@admin.register(models.GuidePart)
 class GuidePartAdmin(PublishableAdmin):
     list_display = ["title", "guide", "order", *PublishableAdmin.list_display[1:]]
     list_filter = ["guide", *PublishableAdmin.list_filter]
@@ -51,31 +44,31 @@ class ProfileItemInline(admin.TabularInline):
 
 
 class ResponsibilityInline(ProfileItemInline):
-    model = Responsibility
+    model = models.Responsibility
     fields = ["order", "area", "text", "guide_part", "guide_anchor"]
 
 
 class WorkingRelationshipInline(ProfileItemInline):
-    model = WorkingRelationship
+    model = models.WorkingRelationship
     fields = ["order", "who", "how", "guide_part", "guide_anchor"]
 
 
 class CompetencyInline(ProfileItemInline):
-    model = Competency
+    model = models.Competency
     fields = [
         "order",
         "section",
         "requirement",
         "name",
         "description",
-        *Competency.ASSESSMENTS,
+        *models.Competency.ASSESSMENTS,
         "guide_part",
         "guide_anchor",
         "glossary_term",
     ]
 
 
-@admin.register(RoleProfile)
+@admin.register(models.RoleProfile)
 class RoleProfileAdmin(PublishableAdmin):
     inlines = [ResponsibilityInline, WorkingRelationshipInline, CompetencyInline]
     fieldsets = [

@@ -70,6 +70,20 @@ def _select(label, choices, message):
     )
 
 
+def _all_ticked(label, choices, message):
+    """Tick boxes for a profile's own items, all ticked to start with: the employer
+    unticks what the post does not need. `choices` are (pk, text) pairs."""
+    choices = [(str(pk), text) for pk, text in choices]
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        initial=[value for value, _text in choices],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_choices_message(message),
+    )
+
+
 class AddedCriterionForm(forms.Form):
     """One criterion an employer adds to the person specification: left blank, left out."""
 
@@ -215,13 +229,10 @@ class JobDescriptionBuilderForm(HiddenAnswersMixin, forms.Form):
         ]
         self.added_criteria = AddedCriteria(data, prefix=ADDED_CRITERIA_PREFIX)
         self.fields["job_title"].initial = profile.job_title
-        self.fields["responsibilities"] = forms.MultipleChoiceField(
-            label="Responsibilities to include",
-            choices=[(str(item.pk), item.text) for item in self.responsibilities],
-            initial=[str(item.pk) for item in self.responsibilities],
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            error_messages=_choices_message("Choose responsibilities from the list"),
+        self.fields["responsibilities"] = _all_ticked(
+            "Responsibilities to include",
+            [(item.pk, item.text) for item in self.responsibilities],
+            "Choose responsibilities from the list",
         )
         for slot in range(1, ADDED_SLOTS + 1):
             self.fields[f"added_responsibility_{slot}"] = PlainTextField(
@@ -229,13 +240,10 @@ class JobDescriptionBuilderForm(HiddenAnswersMixin, forms.Form):
                 max_length=TEXT_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-        self.fields["competencies"] = forms.MultipleChoiceField(
-            label="Criteria to include",
-            choices=[(str(c.pk), c.name) for c in self.competencies],
-            initial=[str(c.pk) for c in self.competencies],
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            error_messages=_choices_message("Choose criteria from the list"),
+        self.fields["competencies"] = _all_ticked(
+            "Criteria to include",
+            [(c.pk, c.name) for c in self.competencies],
+            "Choose criteria from the list",
         )
         for competency in self.competencies:
             self.fields[f"requirement_{competency.pk}"] = forms.ChoiceField(

@@ -16,14 +16,32 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import ChildQuerySet, GlossaryTerm, PlainText, Publishable
+from embedded.models import (
+    ChildQuerySet,
+    GlossaryTerm,
+    PlainText,
+    Publishable,
+    parent_link,
+    related_content,
+    text_choices,
+)
 
 
 class Guide(Publishable):
-    class Audience(models.TextChoices):
-        NHS_ORGANISATIONS = "nhs-organisations", "NHS organisations"
-        RESEARCHERS = "researchers", "Researchers"
-        PUBLIC_INVOLVEMENT = "public-involvement", "Patients and the public"
+    Audience = text_choices(
+        "Audience",
+        {
+            "nhs-organisations": "NHS organisations",
+            "researchers": "Researchers",
+            "public-involvement": "Patients and the public",
+        },
+    )
+    # Who each audience's guide is for, as its caption says.
+    READERS = {
+        Audience.NHS_ORGANISATIONS: "For NHS organisations",
+        Audience.RESEARCHERS: "For researchers",
+        Audience.PUBLIC_INVOLVEMENT: "For patients, the public and the people who involve them",
+    }
 
     audience = models.CharField(
         max_length=30, choices=Audience.choices, help_text="Who this guide is written for."
@@ -33,15 +51,8 @@ class Guide(Publishable):
     )
     history = HistoricalRecords()
 
-    READERS = {
-        Audience.NHS_ORGANISATIONS: "For NHS organisations",
-        Audience.RESEARCHERS: "For researchers",
-        Audience.PUBLIC_INVOLVEMENT: "For patients, the public and the people who involve them",
-    }
-
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["order", "title"]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="guide_unique_slug")]
 
     @property
     def readers(self):
@@ -67,26 +78,20 @@ class GuidePartQuerySet(ChildQuerySet):
 
 
 class GuidePart(Publishable):
-    guide = models.ForeignKey(
-        Guide,
-        on_delete=models.CASCADE,
-        related_name="parts",
-        help_text="The guide this part belongs to.",
-    )
+    guide = parent_link(Guide, "parts", "The guide this part belongs to.")
     order = models.PositiveSmallIntegerField(
         default=0, help_text="The part's place in the guide: lower numbers come first."
     )
-    related_parts = models.ManyToManyField(
-        "self",
-        blank=True,
-        help_text="Other parts a reader of this one may want next (shown beside it).",
+    related_parts = related_content(
+        "self", "Other parts a reader of this one may want next (shown beside it)."
     )
     history = HistoricalRecords()
 
     objects = GuidePartQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["guide__order", "order", "pk"]
+        # Unique within its guide, not site-wide: its address starts with the guide's.
         constraints = [
             models.UniqueConstraint(fields=["guide", "slug"], name="guidepart_unique_slug")
         ]
@@ -134,10 +139,6 @@ class RoleProfile(Publishable):
     )
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["title"]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="roleprofile_unique_slug")]
-
     def get_absolute_url(self):
         return reverse("guidance:role", args=[self.slug])
 
@@ -179,6 +180,8 @@ class ProfileItem(PlainText):
             "after #, e.g. making-research-accessible. Blank links to the top of the part."
         ),
     )
+    # Every kind of item keeps its own history, as the profile does.
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -188,7 +191,6 @@ class ProfileItem(PlainText):
 class Responsibility(ProfileItem):
     area = models.CharField(max_length=100, help_text="The group it belongs to, e.g. Research.")
     text = models.TextField(max_length=500, help_text="One sentence, starting with a verb.")
-    history = HistoricalRecords()
 
     class Meta(ProfileItem.Meta):
         default_related_name = "responsibilities"
@@ -203,7 +205,6 @@ class WorkingRelationship(ProfileItem):
     how = models.TextField(
         max_length=500, help_text="One sentence on how the post works with them."
     )
-    history = HistoricalRecords()
 
     class Meta(ProfileItem.Meta):
         default_related_name = "working_relationships"
@@ -215,22 +216,23 @@ class WorkingRelationship(ProfileItem):
 class Competency(ProfileItem):
     """One criterion of the person specification."""
 
-    class Section(models.TextChoices):
-        """The person specification's sections, in the order HR lays them out."""
-
-        QUALIFICATIONS = "qualifications", "Qualifications"
-        EXPERIENCE = "experience", "Experience"
-        ATTITUDE = "attitude", "Attitudes"
-        SKILL = "skill", "Skills"
-        KNOWLEDGE = "knowledge", "Knowledge"
+    # The person specification's sections, in the order HR lays them out.
+    Section = text_choices(
+        "Section",
+        {
+            "qualifications": "Qualifications",
+            "experience": "Experience",
+            "attitude": "Attitudes",
+            "skill": "Skills",
+            "knowledge": "Knowledge",
+        },
+    )
 
     # The sections a researcher rates themself against: qualifications and
     # experience are facts on a CV, not things to develop week by week.
     SELF_ASSESSED = [Section.ATTITUDE, Section.SKILL, Section.KNOWLEDGE]
 
-    class Requirement(models.TextChoices):
-        ESSENTIAL = "essential", "Essential"
-        DESIRABLE = "desirable", "Desirable"
+    Requirement = text_choices("Requirement", {"essential": "Essential", "desirable": "Desirable"})
 
     # How a panel can tell whether a candidate meets a criterion: field name, label.
     ASSESSMENTS = {
@@ -270,7 +272,6 @@ class Competency(ProfileItem):
         GlossaryTerm,
         "Where no guide part discusses this yet: the glossary entry that explains it.",
     )
-    history = HistoricalRecords()
 
     class Meta(ProfileItem.Meta):
         default_related_name = "competencies"

@@ -335,6 +335,29 @@ def test_admin_home_lists_content_overdue_and_due_soon(editor_client):
     assert "A page due later" not in html
 
 
+def test_the_page_list_filters_by_review_date_and_by_visibility(editor_client):
+    today = timezone.localdate()
+    days = datetime.timedelta(days=1)
+    make_page("overdue-page", title="An overdue page", next_review_due=today - 3 * days)
+    make_page("soon-page", title="A page due soon", next_review_due=today + 12 * days)
+    make_page("draft-page", title="A draft page", status="draft", next_review_due=today + 90 * days)
+    make_page("later-page", title="A page for later", published_at=timezone.now() + days)
+    ours = ["An overdue page", "A page due soon", "A draft page", "A page for later"]
+
+    def listed(query):
+        html = editor_client.get(reverse("admin:embedded_page_changelist") + query).content
+        return [title for title in ours if title in html.decode()]
+
+    assert listed("?review=overdue") == ["An overdue page"]
+    assert listed("?review=soon") == ["A page due soon"]
+    assert listed("?review=ok") == ["A draft page", "A page for later"]
+    assert listed("?visibility=live") == ["An overdue page", "A page due soon"]
+    assert listed("?visibility=scheduled") == ["A page for later"]
+    assert listed("?visibility=draft") == ["A draft page"]
+    assert listed("?visibility=changed") == []
+    assert "Due in the next 30 days" in editor_client.get("/admin/embedded/page/").content.decode()
+
+
 def test_mark_as_reviewed_sets_today_and_a_review_period_ahead(editor_client, settings):
     settings.REVIEW_PERIOD_MONTHS = 6
     page = make_page(

@@ -1,6 +1,7 @@
 """Case studies as readers see them: the filterable list, each case study, drafts and previews."""
 
 import datetime
+import pickle
 import re
 import shutil
 from html import unescape
@@ -92,17 +93,11 @@ def studies():
         "charlie": ["Mental health"],
         "delta": ["Public health"],
     }
+    fields = ["setting", "embedding_model", "region", "start_year", "funding", "public_involvement"]
     made = {}
-    for slug, setting, model, region, year, funding, involvement in facets:
+    for slug, *values in facets:
         study = make_case_study(
-            slug,
-            title=slug.capitalize(),
-            setting=setting,
-            embedding_model=model,
-            region=region,
-            start_year=year,
-            funding=funding,
-            public_involvement=involvement,
+            slug, title=slug.capitalize(), **dict(zip(fields, values, strict=True))
         )
         made[slug] = with_themes(study, *themes[slug])
     return made
@@ -581,6 +576,16 @@ def test_at_a_glance_lists_every_facet_in_plain_words(client):
         "Themes": "Evaluation, Workforce",
         "Outcome": "The council kept the post.",
     }
+
+
+def test_a_facet_option_is_named_after_the_value_it_stores_and_pickles_as_itself():
+    """Each facet is one table of value → label (`embedded.models.text_choices`)."""
+    option = CaseStudy.Setting.LOCAL_AUTHORITY_PUBLIC_HEALTH
+    assert (option.value, option.label) == (
+        "local-authority-public-health",
+        "Local authority public health",
+    )
+    assert pickle.loads(pickle.dumps(option)) is option  # noqa: S301 (bytes made just now)
 
 
 def test_key_lessons_are_a_list_one_per_line(client):

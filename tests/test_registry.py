@@ -4,8 +4,9 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from casestudies.models import Theme
@@ -14,6 +15,7 @@ from embedded.content import ContentError, export, load
 from embedded.editors import EDITORS
 from embedded.models import Feedback, SearchEntry
 from guidance.models import RoleProfile
+from tests.factories import publishable
 from tests.test_content_files import SAMPLE
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +196,18 @@ def test_a_new_kind_is_loaded_from_its_folder(leaflet_dir):
     assert [s.heading for s in leaflet.sections.all()] == ["Before you arrive", "Your first day"]
     assert sorted(t.name for t in leaflet.topics.all()) == ["Induction", "Starting out"]
     assert 'id="before-you-arrive"' in leaflet.body_html
+
+
+def test_a_new_kind_keeps_one_item_to_a_slug_without_saying_so(leaflet_dir):
+    """The rule lives on Publishable's Meta; a kind that declares no Meta still has it."""
+    from tests.leaflets.models import Leaflet
+
+    load(leaflet_dir)
+    twin = Leaflet(**publishable(slug="first-week", title="A twin", audience="Anyone"))
+    with pytest.raises(ValidationError, match="already exists"):
+        twin.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
 
 
 def test_a_new_kind_is_exported_as_it_was_written(leaflet_dir, tmp_path_factory):

@@ -183,6 +183,15 @@ def test_a_reader_walks_every_step_checks_their_answers_and_gets_their_plan(read
     assert "no-store" in response["Cache-Control"]
 
 
+def test_a_question_with_several_answers_says_to_select_all_that_apply_and_others_do_not(reader):
+    reader.open("/framework/plan/organisation/")
+    reader.press("intent", step="organisation", **ORGANISATION)
+    hints = {hint.get("id"): hint.text_content() for hint in reader.tree.find_class("nhsuk-hint")}
+    assert hints["id_intended-outcomes-outcomes-hint"] == "Select all that apply."
+    assert "id_power-dynamics-agreement-hint" not in hints
+    assert reader.tree.get_element_by_id("id_power-dynamics-agreement_0").get("type") == "radio"
+
+
 def test_going_back_shows_the_answers_already_given(reader):
     reader.open("/framework/plan/organisation/")
     reader.press("intent", step="organisation", **ORGANISATION)

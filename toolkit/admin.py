@@ -75,18 +75,10 @@ class DesignThemeAdmin(PublishableAdmin):
 class DocumentTemplateAdmin(PublishableAdmin):
     list_display = ["title", "order", *PublishableAdmin.list_display[1:]]
     ordering = ["order"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": ["title", "slug", "order", "summary", "body"],
-                "description": (
-                    "Write the template as readers will fill it in. Put each field to fill in "
-                    "within square brackets, such as [name of host organisation]: the page "
-                    "marks it and the Word download highlights it. The Word file is made from "
-                    "this text whenever someone downloads it."
-                ),
-            },
-        ),
-        *PublishableAdmin.publishing_fieldsets,
-    ]
+    fieldsets = PublishableAdmin.described_fieldsets(
+        ["title", "slug", "order", "summary", "body"],
+        "Write the template as readers will fill it in. Put each field to fill in within "
+        "square brackets, such as [name of host organisation]: the page marks it and the Word "
+        "download highlights it. The Word file is made from this text whenever someone "
+        "downloads it.",
+    )

@@ -18,7 +18,7 @@ class Choice:
     name: str
     label: str
     options: tuple  # (value, label) pairs
-    multiple: bool = False
+    multiple: bool = False  # checkboxes, hinted "Select all that apply." (see `forms`)
     hint: str = ""
 
     @property
@@ -64,7 +64,6 @@ THEMES = {
                 ("reputational", "Reputation: your organisation seen as one that learns"),
             ),
             multiple=True,
-            hint="Select all that apply.",
         ),
     ),
     "power-dynamics": (
@@ -143,7 +142,6 @@ THEMES = {
                 ("induction", "Induction into both organisations"),
             ),
             multiple=True,
-            hint="Select all that apply.",
         ),
     ),
     "researcher-skills-and-expertise": (

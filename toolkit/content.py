@@ -6,17 +6,7 @@ are the templates. `content/README.md` documents their fields.
 """
 
 from casestudies.models import CaseStudy
-from embedded.content import (
-    FieldError,
-    Kind,
-    Searchable,
-    choice,
-    integer,
-    optional,
-    registry,
-    text_list,
-    text_set,
-)
+from embedded import content
 from guidance.content import find_part, part_paths
 from toolkit.models import (
     MAX_QUESTION_LENGTH,
@@ -30,18 +20,20 @@ from toolkit.models import (
 
 
 def questions(value):
-    items = text_list(value)
+    items = content.text_list(value)
     if not 1 <= len(items) <= MAX_QUESTIONS:
-        raise FieldError(f"should list between 1 and {MAX_QUESTIONS} questions")
+        raise content.FieldError(f"should list between 1 and {MAX_QUESTIONS} questions")
     for number, item in enumerate(items, start=1):
         if len(item) > MAX_QUESTION_LENGTH:
-            raise FieldError(f"question {number} is longer than {MAX_QUESTION_LENGTH} characters")
+            raise content.FieldError(
+                f"question {number} is longer than {MAX_QUESTION_LENGTH} characters"
+            )
     return items
 
 
-class FrameworkKind(Kind):
+class FrameworkKind(content.Kind):
     model = Framework
-    search = Searchable(sections=True)
+    search = content.Searchable(sections=True)
     folder = "framework"
     pattern = "index.md"
 
@@ -55,18 +47,18 @@ class FrameworkKind(Kind):
         return "framework/index.md"
 
 
-class DesignThemeKind(Kind):
+class DesignThemeKind(content.Kind):
     model = DesignTheme
     # A theme asks questions; the guidance on the same words answers them.
-    search = Searchable(sections=True, rank=0.8)
+    search = content.Searchable(sections=True, rank=0.8)
     folder = "framework"
     pattern = "[0-9]*.md"
     fields = {
-        "group": choice(*Group.values),
-        "order": integer,
+        "group": content.choice(*Group.values),
+        "order": content.integer,
         "questions": questions,
-        "related_parts": optional(part_paths),
-        "related_case_studies": optional(text_set),
+        "related_parts": content.optional(part_paths),
+        "related_case_studies": content.optional(content.text_set),
     }
 
     def parse(self, source):
@@ -115,11 +107,11 @@ class DesignThemeKind(Kind):
         return meta
 
 
-class DocumentTemplateKind(Kind):
+class DocumentTemplateKind(content.Kind):
     model = DocumentTemplate
-    search = Searchable(rank=0.8)
+    search = content.Searchable(rank=0.8)
     folder = "templates"
-    fields = {"order": integer}
+    fields = {"order": content.integer}
 
     def relpath(self, template):
         return f"templates/{template.order:02d}-{template.slug}.md"
@@ -128,6 +120,6 @@ class DocumentTemplateKind(Kind):
         return {"order": template.order}
 
 
-registry.register(FrameworkKind())
-registry.register(DesignThemeKind())
-registry.register(DocumentTemplateKind())
+content.registry.register(FrameworkKind())
+content.registry.register(DesignThemeKind())
+content.registry.register(DocumentTemplateKind())

@@ -61,6 +61,7 @@ class AnswerField(forms.CharField):
 
 
 def choice_field(choice, called):
+    """Radios for one answer; checkboxes for several, with the hint GOV.UK gives them."""
     message = f"Choose {'from' if choice.multiple else 'one of'} the answers listed for: {called}"
     kind = forms.MultipleChoiceField if choice.multiple else forms.ChoiceField
     widget = forms.CheckboxSelectMultiple if choice.multiple else forms.RadioSelect
@@ -69,7 +70,7 @@ def choice_field(choice, called):
         choices=choice.options,
         required=False,
         widget=widget,
-        help_text=choice.hint,
+        help_text=choice.hint or ("Select all that apply." if choice.multiple else ""),
         error_messages={"invalid_choice": message, "invalid_list": message},
     )
 

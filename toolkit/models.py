@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from embedded.models import ChildQuerySet, Publishable
+from embedded.models import ChildQuerySet, Publishable, parent_link, related_content, text_choices
 
 MAX_QUESTIONS = 8
 MAX_QUESTION_LENGTH = 300
@@ -25,18 +25,14 @@ RESERVED_SLUGS = {"plan", "templates"}
 class Framework(Publishable):
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="framework_unique_slug")]
 
     def get_absolute_url(self):
         return reverse("toolkit:framework")
 
 
-class Group(models.TextChoices):
-    INTENT = "intent", "Intent"
-    STRUCTURE = "structure", "Structure"
-    PROCESS = "process", "Process"
+Group = text_choices("Group", {"intent": "Intent", "structure": "Structure", "process": "Process"})
 
 
 GROUP_QUESTIONS = {
@@ -69,12 +65,7 @@ class DesignThemeQuerySet(ChildQuerySet):
 class DesignTheme(Publishable):
     """One of the framework's ten design themes: a page, and a set of questions to plan with."""
 
-    framework = models.ForeignKey(
-        Framework,
-        on_delete=models.CASCADE,
-        related_name="themes",
-        help_text="The framework this theme belongs to.",
-    )
+    framework = parent_link(Framework, "themes", "The framework this theme belongs to.")
     group = models.CharField(
         max_length=20,
         choices=Group.choices,
@@ -92,26 +83,23 @@ class DesignTheme(Publishable):
             "They appear on the theme's page and in the planner, numbered in this order."
         ),
     )
-    related_parts = models.ManyToManyField(
+    related_parts = related_content(
         "guidance.GuidePart",
-        blank=True,
+        "Guidance parts that help with this theme (shown on its page and in plans).",
         related_name="framework_themes",
-        help_text="Guidance parts that help with this theme (shown on its page and in plans).",
     )
-    related_case_studies = models.ManyToManyField(
+    related_case_studies = related_content(
         "casestudies.CaseStudy",
-        blank=True,
+        "Case studies that show this theme at work.",
         related_name="framework_themes",
-        help_text="Case studies that show this theme at work.",
     )
     history = HistoricalRecords(m2m_fields=[related_parts, related_case_studies])
 
     objects = DesignThemeQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["order", "pk"]
         verbose_name = "framework theme"
-        constraints = [models.UniqueConstraint(fields=["slug"], name="designtheme_unique_slug")]
 
     def clean(self):
         super().clean()
@@ -145,12 +133,9 @@ class DocumentTemplate(Publishable):
     )
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["order", "title"]
         verbose_name = "template"
-        constraints = [
-            models.UniqueConstraint(fields=["slug"], name="documenttemplate_unique_slug")
-        ]
 
     def get_absolute_url(self):
         return reverse("toolkit:template", args=[self.slug])

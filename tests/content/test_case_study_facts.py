@@ -128,7 +128,7 @@ def test_cases_outside_england_use_their_own_nhs_bodies():
             told_apart = re.search(r"\bthere are no\b|\bunlike England\b", piece, re.IGNORECASE)
             assert told_apart or not ENGLISH_BODIES.search(piece), (study.slug, piece)
         assert study.setting in {CaseStudy.Setting.HEALTH_BOARD, CaseStudy.Setting.HSC_TRUST} or (
-            study.setting == CaseStudy.Setting.LOCAL_AUTHORITY
+            study.setting == CaseStudy.Setting.LOCAL_AUTHORITY_PUBLIC_HEALTH
         ), study.slug
 
 

@@ -20,10 +20,6 @@ class Leaflet(Publishable):
     topics = models.ManyToManyField(Topic, blank=True, related_name="leaflets")
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["title"]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="leaflet_unique_slug")]
-
     def get_absolute_url(self):
         return reverse("leaflet", args=[self.slug])
 
