@@ -400,8 +400,9 @@ class SearchEntry(models.Model):
     section (`anchor` the heading's id, `title` the heading); both carry the page's key in
     `page_key`. The full-text index lives beside this table (migration
     0010_search_sections_synonyms_best_bets): on PostgreSQL a generated, GIN-indexed
-    `search_vector` column (title weighted A, summary and headings B, body C); on SQLite an
-    FTS5 table that triggers keep in step with this one. A later migration that alters
+    `search_vector` column (title weighted A, summary and headings B, body C), and
+    `head_vector` (0011), both written straight into the index with no pending list (0012);
+    on SQLite an FTS5 table that triggers keep in step with this one. A later migration that alters
     this table on SQLite rebuilds it, and must then recreate those triggers.
     """
 

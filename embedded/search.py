@@ -188,6 +188,14 @@ class Query:
         forms = dict.fromkeys(form for term in self.terms for form in term.forms)
         return Query((Alternative((Term(tuple(forms)),)),)) if forms else Query()
 
+    def any_word_sought(self):
+        """Any one word of any form sought: a text with none of them has nothing a
+        snippet could highlight."""
+        words = [word for term in self.terms for form in term.forms for word in form.words]
+        meaningful = [word for word in words if word.lower() not in IGNORED] or words
+        forms = dict.fromkeys(Words((word,)) for word in meaningful)
+        return Query((Alternative((Term(tuple(forms)),)),)) if forms else Query()
+
     def fts5(self):
         """An FTS5 query in which every word is a quoted string."""
         alternatives = []
@@ -510,14 +518,19 @@ class PostgreSQLSearch:
     """
     # The best section of each page on the page of results is the one most like the
     # words sought (any of them); the snippet is from it, or else from the whole page.
+    # ts_headline parses all the text it is given (the dearest part of the page), so a
+    # page whose body (weight C) has none of the words sought gets no snippet, at once.
     # The queries are written out where they are used, not in a CTE: PostgreSQL folds
     # them to constants at planning, and so uses the GIN index.
     PAGE = """
         SELECT page.title, page.kind, page.url, page.summary, page.parent_title,
                best.url, best.title,
-               ts_headline('english', coalesce(best.body, left(page.body, %s)), {hq}, %s)
+               CASE WHEN best.body IS NOT NULL OR ts_filter(page.search_vector, '{{c}}') @@ {aq}
+                    THEN ts_headline('english', coalesce(best.body, left(page.body, %s)), {hq}, %s)
+               END
         FROM (
             SELECT e.id, e.page_key, e.title, e.kind, e.url, e.summary, e.parent_title, e.body,
+                   e.search_vector,
                    (ts_rank_cd({weights}, e.search_vector, {q}, 1)
                     + %s * ts_rank_cd({weights}, e.head_vector, {tq}, 1))
                    * CASE WHEN %s THEN 1.0 ELSE e.rank END AS score
@@ -562,12 +575,14 @@ class PostgreSQLSearch:
         first CANDIDATES that match anywhere, so a word on every page stays cheap."""
         q, q_params = ask.query.tsquery()
         hq, hq_params = ask.query.highlights().tsquery()
+        aq, aq_params = ask.query.any_word_sought().tsquery()
         tq, tq_params = ask.query.typed().tsquery()
         filters, filter_params = ask.filters()
         excluding = any(alternative.excluded for alternative in ask.query.alternatives)
         sql = self.PAGE.format(
             q=q,
             hq=hq,
+            aq=aq,
             tq=tq,
             weights=self.WEIGHTS,
             filters_h=ask.filters("h")[0],
@@ -576,7 +591,7 @@ class PostgreSQLSearch:
             recheck=f"AND e.search_vector @@ {q}" if excluding else "",
         )
         candidates = max(CANDIDATES, offset + limit)
-        params = [HEADLINE_TEXT, *hq_params, self.HEADLINE, *q_params, self.TYPED]
+        params = [*aq_params, HEADLINE_TEXT, *hq_params, self.HEADLINE, *q_params, self.TYPED]
         params += [*tq_params, ask.citation]
         params += [*q_params, ask.now, *filter_params, candidates]
         params += [*q_params, ask.now, *filter_params, candidates]
