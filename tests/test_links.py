@@ -66,3 +66,21 @@ def test_the_word_file_keeps_the_words_of_links_but_no_addresses(client):
     assert "http" not in text
     assert "another website" not in text
     assert "/glossary/" not in text
+
+
+def test_templates_name_the_sites_addresses_rather_than_writing_them_out():
+    """A template links with {% url %}, so a page that moves takes its links with it."""
+    from django.conf import settings
+
+    written_out = re.compile(r'(?:href|action|src)="/(?!/)')
+    templates = [
+        path for folder in settings.TEMPLATES[0]["DIRS"] for path in folder.rglob("*.html")
+    ]
+    assert len(templates) > 50
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for path in templates
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if written_out.search(line)
+    ]
+    assert offenders == []
